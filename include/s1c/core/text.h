@@ -1,0 +1,17 @@
+// Small text helpers shared by modules that report bad input.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace s1c {
+
+// A short, printable excerpt of untrusted bytes for an error message: at most
+// `max_bytes` bytes, control characters and invalid UTF-8 shown as '?', and an
+// ellipsis when cut. Secrets never reach this function's input by design
+// (request headers are never echoed), but callers may pass `redact` values to
+// blank out just in case.
+std::string Excerpt(std::string_view bytes, size_t max_bytes = 200,
+                    std::initializer_list<std::string_view> redact = {});
+
+}  // namespace s1c

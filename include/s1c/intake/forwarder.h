@@ -1,0 +1,52 @@
+// Forwarder: posts events to a Sekoia.io intake (design.md section 6).
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "s1c/core/clock.h"
+#include "s1c/core/secret.h"
+#include "s1c/http/transport.h"
+#include "s1c/intake/dead_letter.h"
+#include "s1c/intake/event_sink.h"
+
+namespace s1c::intake {
+
+struct ForwarderOptions {
+  std::string console;                      // For dead-letter records and logs.
+  std::string intake_url;                   // e.g. https://intake.sekoia.io; "/batch" is appended.
+  bool gzip = true;                         // Content-Encoding: gzip on request bodies.
+  size_t max_body_bytes = 9000000;          // Uncompressed JSON body limit per POST.
+  size_t max_batch_events = 5000;           // Events per POST.
+  size_t max_event_bytes = 250000;          // Larger events go to the dead-letter file.
+  std::chrono::milliseconds timeout{60000};
+  std::string user_agent;
+};
+
+// Splits the input into bodies {"intake_key":K,"jsons":["<event>",...]}
+// (each event JSON-escaped once into a reused buffer), gzips them, and POSTs
+// them in order to <intake_url>/batch. Stops at the first body that is not
+// accepted. 2xx -> delivered; 408/429/5xx/transport -> kRetryable (with
+// Retry-After); 400/401/403/413/other 4xx -> kRejected. The intake key is
+// read from `intake_key` once per Deliver() call. Thread-safe.
+class Forwarder final : public EventSink {
+ public:
+  Forwarder(http::HttpTransport& transport, const Clock& clock, ForwarderOptions options,
+            SecretProvider intake_key, DeadLetter& dead_letter);
+  Delivery Deliver(std::string_view stream, std::span<const EventRef> events) override;
+
+ private:
+  http::HttpTransport& transport_;
+  const Clock& clock_;
+  ForwarderOptions options_;
+  SecretProvider intake_key_;
+  DeadLetter& dead_letter_;
+};
+
+// Parses the intake's 200 reply {"event_ids":[...]} and returns the ids.
+// kCorrupt with an excerpt for anything else. Exposed for tests and fuzzing.
+Result<std::vector<std::string>> ParseIntakeReply(std::string_view body);
+
+}  // namespace s1c::intake

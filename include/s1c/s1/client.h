@@ -1,0 +1,70 @@
+// Talking to one SentinelOne console: building list requests, classifying
+// replies, and a PageSource seam so the pipeline can be tested without HTTP.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "s1c/core/clock.h"
+#include "s1c/core/secret.h"
+#include "s1c/core/status.h"
+#include "s1c/http/transport.h"
+#include "s1c/s1/page.h"
+
+namespace s1c::s1 {
+
+// Where a console is and how requests to it are scoped.
+struct ConsoleApi {
+  std::string base_url;  // "https://host[:port]" with no trailing slash.
+  std::vector<std::string> site_ids;
+  std::vector<std::string> account_ids;
+  std::string user_agent;
+};
+
+struct PageQuery {
+  std::string since;                  // Time text sent as <filter>__gte.
+  std::optional<std::string> until;   // Time text sent as <filter>__lt (backfill).
+  std::optional<std::string> cursor;  // pagination.nextCursor of the previous page.
+  int limit = 1000;                   // 1..1000.
+};
+
+// Builds GET <base>/web/api/v2.1/<path>?<filter>__gte=..&sortBy=..&sortOrder=asc&limit=..
+// [&cursor=..][&siteIds=..][&accountIds=..] with Authorization: ApiToken <token>,
+// Accept-Encoding: gzip and the User-Agent. Query values are URL-escaped.
+http::Request BuildPageRequest(const ConsoleApi& api, const StreamSpec& spec,
+                               const PageQuery& query, std::string_view token);
+
+// Maps a non-2xx reply to a Status (design.md section 5):
+// 401 -> kUnauthenticated, 403 -> kPermissionDenied (both naming `permission`),
+// 429 -> kRateLimited with Retry-After (seconds or HTTP date) when present,
+// 5xx and 408 -> kUnavailable, other 4xx -> kRejected. The message carries the
+// status and a short token-free excerpt of the body (JSON "errors" titles
+// when present). Returns Ok for 2xx.
+Status ClassifyResponse(const http::Response& response, std::string_view what,
+                        std::string_view permission, int64_t now_micros);
+
+// Source of pages for one console. Thread-safe if the transport is.
+class PageSource {
+ public:
+  virtual ~PageSource() = default;
+  virtual Result<Page> FetchPage(const StreamSpec& spec, const PageQuery& query) = 0;
+};
+
+// The real PageSource. The token is fetched from `token` on every request so
+// a rotated token is picked up without restart.
+class S1Client final : public PageSource {
+ public:
+  S1Client(http::HttpTransport& transport, const Clock& clock, ConsoleApi api, SecretProvider token);
+  Result<Page> FetchPage(const StreamSpec& spec, const PageQuery& query) override;
+  // GET <base>/web/api/v2.1/<path> and return the body of a 2xx reply.
+  Result<std::string> GetRaw(std::string_view path_and_query, std::string_view permission);
+
+ private:
+  http::HttpTransport& transport_;
+  const Clock& clock_;
+  ConsoleApi api_;
+  SecretProvider token_;
+};
+
+}  // namespace s1c::s1

@@ -1,0 +1,38 @@
+// FileStateStore: one JSON file per checkpoint at
+// <state_dir>/<console>/<name>.json, written atomically (temp file, fsync,
+// rename, directory fsync), mode 0600 in 0700 directories. Format:
+// {"version":1,"watermark":"...","boundary_keys":[...],"recent_keys":[...],
+//  "updated_at":"...","events_done":N}. A corrupt or unknown-version file is
+// an error naming the file and `s1-collector state reset`, never a silent
+// restart from scratch.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <mutex>
+
+#include "s1c/state/state_store.h"
+
+namespace s1c::state {
+
+class FileStateStore final : public StateStore {
+ public:
+  explicit FileStateStore(std::filesystem::path dir);
+
+  Result<std::optional<Checkpoint>> Load(std::string_view console, std::string_view name) override;
+  Status Commit(std::string_view console, std::string_view name, const Checkpoint& cp) override;
+  Status Reset(std::string_view console, std::string_view name) override;
+  Result<std::vector<StateEntry>> List() override;
+
+  std::filesystem::path PathFor(std::string_view console, std::string_view name) const;
+
+ private:
+  std::filesystem::path dir_;
+  std::mutex mu_;  // Serialises directory creation and renames.
+};
+
+// Serialisation, exposed for tests and fuzzing. `source` names the file in errors.
+std::string EncodeCheckpoint(const Checkpoint& cp);
+Result<Checkpoint> DecodeCheckpoint(std::string_view text, std::string_view source);
+
+}  // namespace s1c::state

@@ -1,0 +1,52 @@
+// StateStore: where checkpoints live (design.md section 4).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "s1c/core/status.h"
+
+namespace s1c::state {
+
+// A key seen inside the lookback window, kept so a re-read window does not
+// forward it twice.
+struct SeenKey {
+  std::string key;
+  int64_t time_us = 0;
+};
+
+struct Checkpoint {
+  std::string watermark;                   // Time text exactly as the API wrote it.
+  int64_t watermark_us = 0;                // The same, parsed.
+  std::vector<std::string> boundary_keys;  // Keys already delivered at time == watermark.
+  std::vector<SeenKey> recent_keys;        // Lookback window keys (empty without lookback).
+  std::string updated_at;                  // When this checkpoint was written (ISO-8601).
+  int64_t events_done = 0;                 // Running count, for backfill progress.
+};
+
+struct StateEntry {
+  std::string console;
+  std::string name;  // Stream name, or a backfill checkpoint's name.
+  Checkpoint checkpoint;
+};
+
+// Thread-safe: pollers of different streams commit concurrently.
+class StateStore {
+ public:
+  virtual ~StateStore() = default;
+  // Returns nullopt when there is no checkpoint yet; kCorrupt naming the file
+  // and the fix when it exists but cannot be read.
+  virtual Result<std::optional<Checkpoint>> Load(std::string_view console, std::string_view name) = 0;
+  // Durably replaces the checkpoint: when this returns Ok it survives a crash.
+  virtual Status Commit(std::string_view console, std::string_view name, const Checkpoint& cp) = 0;
+  // Deletes a checkpoint. Ok if there was none.
+  virtual Status Reset(std::string_view console, std::string_view name) = 0;
+  // Every checkpoint, sorted by console then name. Unreadable files are
+  // returned as errors, not skipped.
+  virtual Result<std::vector<StateEntry>> List() = 0;
+};
+
+}  // namespace s1c::state

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Installs every build and test dependency of s1-collector from Debian's packages.
+# The single source of truth for dependencies: the README, scripts/test.sh,
+# scripts/demo.sh, .ci/run and the Dockerfile all call this script.
+# Idempotent: packages already installed are skipped, and apt is not touched
+# when nothing is missing. Runs as root, or through sudo otherwise.
+set -euo pipefail
+
+# Build toolchain and libraries the collector links against.
+BUILD_PACKAGES=(
+  build-essential cmake pkg-config
+  libcurl4-openssl-dev libssl-dev zlib1g-dev
+  nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev
+  libsystemd-dev
+)
+# Tests, simulator and intake sink.
+TEST_PACKAGES=(
+  libgtest-dev libgmock-dev googletest
+  libcpp-httplib-dev openssl ca-certificates procps
+)
+
+want=("${BUILD_PACKAGES[@]}")
+if [ "${1:-}" != "--build-only" ]; then
+  want+=("${TEST_PACKAGES[@]}")
+fi
+
+missing=()
+for p in "${want[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+SUDO=()
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "install-deps: not root and no sudo; install: ${missing[*]}" >&2; exit 1; }
+  SUDO=(sudo)
+fi
+echo "install-deps: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+"${SUDO[@]}" apt-get update -qq
+"${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
