@@ -1,1 +1,267 @@
-// Placeholder: implemented by the module's owner.
+#include "s1c/s1/client.h"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "s1c/core/text.h"
+#include "s1c/http/retry_after.h"
+
+namespace s1c::s1 {
+namespace {
+
+constexpr std::string_view kApiPrefix = "/web/api/v2.1/";
+constexpr size_t kExcerptBytes = 200;
+// Error bodies are small; a huge one is not worth a DOM just to find titles.
+constexpr size_t kMaxErrorBodyToParse = 1u << 20;
+
+bool IsUnreserved(unsigned char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '.' || c == '_' || c == '~';
+}
+
+// RFC 3986 percent-encoding of everything but unreserved characters.
+void AppendEscaped(std::string_view in, std::string* out) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  for (char ch : in) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (IsUnreserved(c)) {
+      out->push_back(ch);
+    } else {
+      out->push_back('%');
+      out->push_back(kHex[c >> 4]);
+      out->push_back(kHex[c & 0xF]);
+    }
+  }
+}
+
+class QueryBuilder {
+ public:
+  void Add(std::string_view name, std::string_view value) {
+    if (!query_.empty()) query_.push_back('&');
+    AppendEscaped(name, &query_);
+    query_.push_back('=');
+    AppendEscaped(value, &query_);
+  }
+  const std::string& str() const { return query_; }
+
+ private:
+  std::string query_;
+};
+
+std::string Join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const std::string& item : items) {
+    if (!out.empty()) out.push_back(',');
+    out += item;
+  }
+  return out;
+}
+
+std::string ApiUrl(const ConsoleApi& api, std::string_view path_and_query) {
+  std::string_view base = api.base_url;
+  while (!base.empty() && base.back() == '/') base.remove_suffix(1);
+  while (!path_and_query.empty() && path_and_query.front() == '/') path_and_query.remove_prefix(1);
+  std::string url;
+  url.reserve(base.size() + kApiPrefix.size() + path_and_query.size());
+  url.append(base).append(kApiPrefix).append(path_and_query);
+  return url;
+}
+
+std::vector<http::Header> ApiHeaders(const ConsoleApi& api, std::string_view token) {
+  std::vector<http::Header> headers;
+  headers.push_back({"Authorization", "ApiToken " + std::string(token)});
+  headers.push_back({"Accept", "application/json"});
+  headers.push_back({"Accept-Encoding", "gzip"});
+  headers.push_back({"User-Agent", api.user_agent.empty() ? "s1-collector" : api.user_agent});
+  return headers;
+}
+
+// "Authentication Failed" or "Validation Error (limit: must be <= 1000)" from a
+// SentinelOne {"errors":[{"code":..,"title":..,"detail":..}]} body; empty when
+// the body has no such list.
+std::string ErrorTitles(std::string_view body) {
+  const size_t first = body.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos || body[first] != '{' || body.size() > kMaxErrorBodyToParse) {
+    return "";
+  }
+  try {
+    const nlohmann::json doc = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+    if (!doc.is_object()) return "";
+    const auto errors = doc.find("errors");
+    if (errors == doc.end() || !errors->is_array()) return "";
+    std::string out;
+    int shown = 0;
+    for (const nlohmann::json& e : *errors) {
+      if (!e.is_object() || ++shown > 3) continue;
+      std::string one;
+      const auto title = e.find("title");
+      const auto detail = e.find("detail");
+      if (title != e.end() && title->is_string()) one = title->get<std::string>();
+      if (detail != e.end() && detail->is_string() && !detail->get_ref<const std::string&>().empty()) {
+        one += one.empty() ? detail->get<std::string>() : " (" + detail->get<std::string>() + ")";
+      }
+      if (one.empty()) continue;
+      if (!out.empty()) out += "; ";
+      out += one;
+    }
+    return Excerpt(out, kExcerptBytes);
+  } catch (const std::exception&) {
+    return "";  // A malformed error body: the caller falls back to an excerpt.
+  }
+}
+
+// Replaces every occurrence of `secret` in the status message (defence in
+// depth: a console could echo the request back in an error body).
+Status Redact(const Status& status, std::string_view secret) {
+  if (status.ok() || secret.size() < 4) return status;
+  std::string message = status.message();
+  bool changed = false;
+  for (size_t pos = message.find(secret); pos != std::string::npos; pos = message.find(secret, pos)) {
+    message.replace(pos, secret.size(), "***");
+    changed = true;
+  }
+  if (!changed) return status;
+  Status redacted(status.code(), std::move(message));
+  if (status.retry_after()) redacted.WithRetryAfter(*status.retry_after());
+  return redacted;
+}
+
+// A token that could break the Authorization header (or is missing) is a
+// secret problem, reported without its value.
+Status CheckToken(std::string_view token) {
+  if (token.empty()) return Status(StatusCode::kUnauthenticated, "the API token is empty");
+  for (char c : token) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f) {
+      return Status(StatusCode::kUnauthenticated,
+                    "the API token contains a control character (a stray newline?)");
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+http::Request BuildPageRequest(const ConsoleApi& api, const StreamSpec& spec,
+                               const PageQuery& query, std::string_view token) {
+  const std::string filter(spec.filter_field);
+  QueryBuilder q;
+  // The API expects the same filters on every page, cursor or not.
+  q.Add(filter + "__gte", query.since);
+  if (query.until) q.Add(filter + "__lt", *query.until);
+  q.Add("sortBy", spec.sort_by);
+  q.Add("sortOrder", "asc");
+  q.Add("limit", std::to_string(std::clamp(query.limit, 1, 1000)));
+  if (query.cursor) q.Add("cursor", *query.cursor);
+  if (!api.site_ids.empty()) q.Add("siteIds", Join(api.site_ids));
+  if (!api.account_ids.empty()) q.Add("accountIds", Join(api.account_ids));
+
+  http::Request request;
+  request.method = "GET";
+  request.url = ApiUrl(api, std::string(spec.path) + "?" + q.str());
+  request.headers = ApiHeaders(api, token);
+  return request;
+}
+
+Status ClassifyResponse(const http::Response& response, std::string_view what,
+                        std::string_view permission, int64_t now_micros) {
+  const long code = response.status;
+  if (code >= 200 && code < 300) return Status::Ok();
+
+  const std::string titles = ErrorTitles(response.body);
+  const bool blank = response.body.find_first_not_of(" \t\r\n") == std::string::npos;
+  const std::string needs =
+      permission.empty() ? "" : "; it needs permission " + std::string(permission);
+  auto message = [&](const std::string& explanation) {
+    std::string m;
+    if (!what.empty()) m.append(what).append(": ");
+    m += "HTTP " + std::to_string(code);
+    if (!titles.empty()) m += " " + titles;
+    m += ": " + explanation;
+    if (titles.empty() && !blank) m += "; body: " + Excerpt(response.body, kExcerptBytes);
+    return m;
+  };
+
+  if (code == 401) {
+    return Status(StatusCode::kUnauthenticated,
+                  message("the API token was rejected (expired, revoked or wrong)" + needs));
+  }
+  if (code == 403) {
+    return Status(StatusCode::kPermissionDenied,
+                  message("the API token lacks a permission or scope for this request" + needs));
+  }
+  if (code == 429) {
+    // Often an nginx HTML page rather than JSON, with or without Retry-After.
+    std::optional<std::chrono::milliseconds> delay;
+    if (const std::string* value = response.FindHeader("retry-after")) {
+      delay = http::ParseRetryAfter(*value, now_micros);
+    }
+    std::string explanation = "rate limited by the console";
+    if (delay) explanation += "; retry after " + std::to_string(delay->count()) + " ms";
+    Status status(StatusCode::kRateLimited, message(explanation));
+    if (delay) status.WithRetryAfter(*delay);
+    return status;
+  }
+  if (code == 408) return Unavailable(message("the console timed out waiting for the request"));
+  if (code >= 500 && code < 600) return Unavailable(message("the console failed or is unavailable"));
+  if (code >= 400 && code < 500) return Status(StatusCode::kRejected, message("request rejected"));
+  if (code >= 300 && code < 400) {
+    // Redirects are not followed: a console URL that redirects is misconfigured.
+    const std::string* location = response.FindHeader("location");
+    return Status(StatusCode::kRejected,
+                  message("unexpected redirect" +
+                          (location ? " to " + Excerpt(*location, kExcerptBytes) : std::string()) +
+                          "; check the console URL"));
+  }
+  return Unavailable(message("unexpected HTTP status"));
+}
+
+S1Client::S1Client(http::HttpTransport& transport, const Clock& clock, ConsoleApi api,
+                   SecretProvider token)
+    : transport_(transport), clock_(clock), api_(std::move(api)), token_(std::move(token)) {}
+
+Result<Page> S1Client::FetchPage(const StreamSpec& spec, const PageQuery& query) {
+  const std::string what = "GET " + std::string(kApiPrefix) + std::string(spec.path);
+  // Read on every request so a rotated token is picked up without restart.
+  Result<std::string> token = token_ ? token_() : Result<std::string>(Internal("no token provider"));
+  if (!token.ok()) {
+    return Status(StatusCode::kUnauthenticated,
+                  what + ": cannot read the API token: " + token.status().message());
+  }
+  const Status token_ok = CheckToken(*token);
+  if (!token_ok.ok()) return token_ok.Annotate(what);
+
+  Result<http::Response> response = transport_.Send(BuildPageRequest(api_, spec, query, *token));
+  if (!response.ok()) return Redact(response.status().Annotate(what), *token);
+  const Status classified = ClassifyResponse(*response, what, spec.permission, clock_.NowMicros());
+  if (!classified.ok()) return Redact(classified, *token);
+
+  Result<Page> page = ParsePage(spec, response->body);
+  if (!page.ok()) return Redact(page.status().Annotate(what), *token);
+  return page;
+}
+
+Result<std::string> S1Client::GetRaw(std::string_view path_and_query, std::string_view permission) {
+  std::string_view path = path_and_query.substr(0, path_and_query.find('?'));
+  while (!path.empty() && path.front() == '/') path.remove_prefix(1);
+  const std::string what = "GET " + std::string(kApiPrefix) + std::string(path);
+  Result<std::string> token = token_ ? token_() : Result<std::string>(Internal("no token provider"));
+  if (!token.ok()) {
+    return Status(StatusCode::kUnauthenticated,
+                  what + ": cannot read the API token: " + token.status().message());
+  }
+  const Status token_ok = CheckToken(*token);
+  if (!token_ok.ok()) return token_ok.Annotate(what);
+
+  http::Request request;
+  request.method = "GET";
+  request.url = ApiUrl(api_, path_and_query);
+  request.headers = ApiHeaders(api_, *token);
+  Result<http::Response> response = transport_.Send(request);
+  if (!response.ok()) return Redact(response.status().Annotate(what), *token);
+  const Status classified = ClassifyResponse(*response, what, permission, clock_.NowMicros());
+  if (!classified.ok()) return Redact(classified, *token);
+  return std::move(response->body);
+}
+
+}  // namespace s1c::s1

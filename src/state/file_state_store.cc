@@ -1,1 +1,328 @@
-// Placeholder: implemented by the module's owner.
+#include "s1c/state/file_state_store.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <nlohmann/json.hpp>
+#include <system_error>
+
+#include "s1c/core/iso_time.h"
+
+namespace s1c::state {
+namespace {
+
+namespace fs = std::filesystem;
+using OrderedJson = nlohmann::ordered_json;
+
+constexpr int kVersion = 1;
+constexpr size_t kMaxNameBytes = 200;
+constexpr std::string_view kJsonSuffix = ".json";
+constexpr std::string_view kTmpSuffix = ".tmp";
+
+std::string ErrnoText(int err) { return std::strerror(err); }
+
+Status Io(const std::string& what, const fs::path& path, int err) {
+  return IoError(what + " " + path.string() + ": " + ErrnoText(err));
+}
+
+// Console and checkpoint names become path components: keep them to a safe
+// alphabet so a name can never escape the state directory.
+bool IsSafeComponent(std::string_view s) {
+  if (s.empty() || s.size() > kMaxNameBytes || s == "." || s == "..") return false;
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '.' || c == '-';
+  });
+}
+
+Status CheckNames(std::string_view console, std::string_view name) {
+  if (!IsSafeComponent(console)) {
+    return InvalidArgument("console name \"" + std::string(console.substr(0, 64)) +
+                           "\" is not usable in a state file path (use [A-Za-z0-9_.-]+)");
+  }
+  if (!IsSafeComponent(name)) {
+    return InvalidArgument("checkpoint name \"" + std::string(name.substr(0, 64)) +
+                           "\" is not usable in a state file path (use [A-Za-z0-9_.-]+)");
+  }
+  return Status::Ok();
+}
+
+int RetryOnEintr(const std::function<int()>& call) {
+  int rc;
+  do {
+    rc = call();
+  } while (rc < 0 && errno == EINTR);
+  return rc;
+}
+
+// Creates `dir` (and missing parents) with mode 0700. Existing directories
+// are left as they are (a StateDirectory= from systemd sets its own mode).
+Status MakeDirs(const fs::path& dir) {
+  fs::path partial;
+  for (const fs::path& part : dir) {
+    partial /= part;
+    if (partial.empty() || part == "/" || part.empty()) continue;
+    if (::mkdir(partial.c_str(), 0700) == 0) {
+      ::chmod(partial.c_str(), 0700);  // In case a restrictive umask removed bits we need.
+      continue;
+    }
+    const int err = errno;
+    if (err != EEXIST) return Io("cannot create state directory", partial, err);
+    struct stat st;
+    if (::stat(partial.c_str(), &st) != 0) return Io("cannot stat", partial, errno);
+    if (!S_ISDIR(st.st_mode)) return IoError(partial.string() + " exists and is not a directory");
+  }
+  return Status::Ok();
+}
+
+Status FsyncDir(const fs::path& dir) {
+  const int fd = RetryOnEintr([&] { return ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); });
+  if (fd < 0) return Io("cannot open directory", dir, errno);
+  const int rc = ::fsync(fd);
+  const int err = errno;
+  ::close(fd);
+  if (rc != 0) return Io("cannot fsync directory", dir, err);
+  return Status::Ok();
+}
+
+Status WriteAll(int fd, std::string_view data, const fs::path& path) {
+  while (!data.empty()) {
+    const ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return Io("cannot write", path, errno);
+    }
+    data.remove_prefix(static_cast<size_t>(n));
+  }
+  return Status::Ok();
+}
+
+// Writes `data` to `path` atomically: a temp file next to it is written,
+// fsynced and renamed over it, then the directory is fsynced so the rename
+// itself survives a crash (LevelDB's SetCurrentFile pattern).
+Status WriteFileAtomically(const fs::path& path, std::string_view data) {
+  const fs::path tmp = fs::path(path.string() + std::string(kTmpSuffix));
+  const int fd = RetryOnEintr([&] {
+    return ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+  });
+  if (fd < 0) return Io("cannot create", tmp, errno);
+  Status status = Status::Ok();
+  if (::fchmod(fd, 0600) != 0) status = Io("cannot chmod", tmp, errno);
+  if (status.ok()) status = WriteAll(fd, data, tmp);
+  if (status.ok() && ::fsync(fd) != 0) status = Io("cannot fsync", tmp, errno);
+  if (::close(fd) != 0 && status.ok()) status = Io("cannot close", tmp, errno);
+  if (status.ok() && ::rename(tmp.c_str(), path.c_str()) != 0) {
+    status = Io("cannot rename " + tmp.string() + " to", path, errno);
+  }
+  if (!status.ok()) {
+    ::unlink(tmp.c_str());
+    return status;
+  }
+  return FsyncDir(path.parent_path());
+}
+
+enum class ReadOutcome { kOk, kMissing };
+
+Result<ReadOutcome> ReadFile(const fs::path& path, std::string* out) {
+  const int fd = RetryOnEintr([&] { return ::open(path.c_str(), O_RDONLY | O_CLOEXEC); });
+  if (fd < 0) {
+    if (errno == ENOENT) return ReadOutcome::kMissing;
+    return Io("cannot open state file", path, errno);
+  }
+  out->clear();
+  char buf[16384];
+  while (true) {
+    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      const int err = errno;
+      ::close(fd);
+      return Io("cannot read state file", path, err);
+    }
+    if (n == 0) break;
+    out->append(buf, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  return ReadOutcome::kOk;
+}
+
+Status ResetHint(const Status& decode_error, const fs::path& path, std::string_view console,
+                 std::string_view name) {
+  (void)path;
+  return Status(decode_error.code(),
+                decode_error.message() +
+                    "; to start this stream again from start_from run: s1-collector state reset "
+                    "--console " +
+                    std::string(console) + " --stream " + std::string(name));
+}
+
+}  // namespace
+
+std::string EncodeCheckpoint(const Checkpoint& cp) {
+  OrderedJson doc;
+  doc["version"] = kVersion;
+  doc["watermark"] = cp.watermark;
+  doc["boundary_keys"] = cp.boundary_keys;
+  OrderedJson recent = OrderedJson::array();
+  for (const SeenKey& k : cp.recent_keys) {
+    recent.push_back(OrderedJson{{"key", k.key}, {"time_us", k.time_us}});
+  }
+  doc["recent_keys"] = std::move(recent);
+  doc["updated_at"] = cp.updated_at;
+  doc["events_done"] = cp.events_done;
+  // `replace` instead of throwing on invalid UTF-8: keys come from remote data.
+  return doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+Result<Checkpoint> DecodeCheckpoint(std::string_view text, std::string_view source) {
+  auto corrupt = [&](const std::string& why) {
+    return Corrupt("state file " + std::string(source) + " is corrupt (" + why + ")");
+  };
+  try {
+    const nlohmann::json doc = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+    if (doc.is_discarded()) return corrupt("not valid JSON");
+    if (!doc.is_object()) return corrupt("not a JSON object");
+    const auto version = doc.find("version");
+    if (version == doc.end()) return corrupt("no \"version\"");
+    if (!version->is_number_integer()) return corrupt("\"version\" is not an integer");
+    if (version->get<int64_t>() != kVersion) {
+      return corrupt("unknown version " + version->dump() + "; this build reads version " +
+                     std::to_string(kVersion));
+    }
+
+    Checkpoint cp;
+    const auto watermark = doc.find("watermark");
+    if (watermark == doc.end() || !watermark->is_string()) return corrupt("\"watermark\" is not a string");
+    cp.watermark = watermark->get<std::string>();
+    Result<int64_t> us = ParseIsoTime(cp.watermark);
+    if (!us.ok()) return corrupt("\"watermark\": " + us.status().message());
+    cp.watermark_us = *us;
+
+    const auto boundary = doc.find("boundary_keys");
+    if (boundary == doc.end() || !boundary->is_array()) {
+      return corrupt("\"boundary_keys\" is not an array");
+    }
+    for (const auto& k : *boundary) {
+      if (!k.is_string()) return corrupt("\"boundary_keys\" holds a non-string");
+      cp.boundary_keys.push_back(k.get<std::string>());
+    }
+
+    if (const auto recent = doc.find("recent_keys"); recent != doc.end()) {
+      if (!recent->is_array()) return corrupt("\"recent_keys\" is not an array");
+      for (const auto& k : *recent) {
+        const auto key = k.is_object() ? k.find("key") : k.end();
+        const auto time = k.is_object() ? k.find("time_us") : k.end();
+        if (!k.is_object() || key == k.end() || !key->is_string() || time == k.end() ||
+            !time->is_number_integer()) {
+          return corrupt("\"recent_keys\" holds an entry that is not {\"key\":string,\"time_us\":int}");
+        }
+        cp.recent_keys.push_back({key->get<std::string>(), time->get<int64_t>()});
+      }
+    }
+    if (const auto updated = doc.find("updated_at"); updated != doc.end()) {
+      if (!updated->is_string()) return corrupt("\"updated_at\" is not a string");
+      cp.updated_at = updated->get<std::string>();
+    }
+    if (const auto done = doc.find("events_done"); done != doc.end()) {
+      if (!done->is_number_integer() || done->get<int64_t>() < 0) {
+        return corrupt("\"events_done\" is not a non-negative integer");
+      }
+      cp.events_done = done->get<int64_t>();
+    }
+    return cp;
+  } catch (const std::exception& e) {
+    return corrupt(e.what());
+  }
+}
+
+FileStateStore::FileStateStore(std::filesystem::path dir) : dir_(std::move(dir)) {}
+
+std::filesystem::path FileStateStore::PathFor(std::string_view console, std::string_view name) const {
+  return dir_ / std::string(console) / (std::string(name) + std::string(kJsonSuffix));
+}
+
+Result<std::optional<Checkpoint>> FileStateStore::Load(std::string_view console,
+                                                       std::string_view name) {
+  S1C_RETURN_IF_ERROR(CheckNames(console, name));
+  const fs::path path = PathFor(console, name);
+  std::string text;
+  Result<ReadOutcome> read = ReadFile(path, &text);
+  if (!read.ok()) return read.status();
+  if (*read == ReadOutcome::kMissing) return std::optional<Checkpoint>();
+  Result<Checkpoint> cp = DecodeCheckpoint(text, path.string());
+  if (!cp.ok()) return ResetHint(cp.status(), path, console, name);
+  return std::optional<Checkpoint>(std::move(*cp));
+}
+
+Status FileStateStore::Commit(std::string_view console, std::string_view name, const Checkpoint& cp) {
+  S1C_RETURN_IF_ERROR(CheckNames(console, name));
+  const fs::path path = PathFor(console, name);
+  const std::string text = EncodeCheckpoint(cp);
+  // One lock for the whole write: two commits of the same checkpoint would
+  // otherwise share a temp file. Commits are rare (one per acked batch).
+  std::lock_guard<std::mutex> lock(mu_);
+  S1C_RETURN_IF_ERROR(MakeDirs(path.parent_path()));
+  return WriteFileAtomically(path, text);
+}
+
+Status FileStateStore::Reset(std::string_view console, std::string_view name) {
+  S1C_RETURN_IF_ERROR(CheckNames(console, name));
+  const fs::path path = PathFor(console, name);
+  const fs::path tmp = fs::path(path.string() + std::string(kTmpSuffix));
+  std::lock_guard<std::mutex> lock(mu_);
+  bool removed = false;
+  for (const fs::path& p : {path, tmp}) {
+    if (::unlink(p.c_str()) == 0) {
+      removed = true;
+    } else if (errno != ENOENT) {
+      return Io("cannot delete state file", p, errno);
+    }
+  }
+  if (!removed) return Status::Ok();
+  return FsyncDir(path.parent_path());
+}
+
+Result<std::vector<StateEntry>> FileStateStore::List() {
+  std::vector<StateEntry> entries;
+  std::error_code ec;
+  if (!fs::exists(dir_, ec)) {
+    if (ec) return IoError("cannot read state directory " + dir_.string() + ": " + ec.message());
+    return entries;
+  }
+  // Only <dir>/<console>/<name>.json: temp files, the dead-letter file at the
+  // top level and anything else are not checkpoints.
+  std::vector<std::pair<std::string, std::string>> found;
+  fs::directory_iterator consoles(dir_, ec);
+  if (ec) return IoError("cannot read state directory " + dir_.string() + ": " + ec.message());
+  for (auto it = consoles; it != fs::directory_iterator(); it.increment(ec)) {
+    if (ec) return IoError("cannot read state directory " + dir_.string() + ": " + ec.message());
+    const std::string console = it->path().filename().string();
+    std::error_code dir_ec;
+    if (!IsSafeComponent(console) || !it->is_directory(dir_ec)) continue;
+    fs::directory_iterator files(it->path(), ec);
+    if (ec) return IoError("cannot read state directory " + it->path().string() + ": " + ec.message());
+    for (auto f = files; f != fs::directory_iterator(); f.increment(ec)) {
+      if (ec) return IoError("cannot read state directory " + it->path().string() + ": " + ec.message());
+      const std::string file = f->path().filename().string();
+      if (file.size() <= kJsonSuffix.size() || !file.ends_with(kJsonSuffix)) continue;
+      const std::string name = file.substr(0, file.size() - kJsonSuffix.size());
+      std::error_code reg_ec;
+      if (!IsSafeComponent(name) || !f->is_regular_file(reg_ec)) continue;
+      found.emplace_back(console, name);
+    }
+  }
+  std::sort(found.begin(), found.end());
+  for (const auto& [console, name] : found) {
+    Result<std::optional<Checkpoint>> cp = Load(console, name);
+    if (!cp.ok()) return cp.status();
+    if (!cp->has_value()) continue;  // Reset meanwhile.
+    entries.push_back({console, name, std::move(**cp)});
+  }
+  return entries;
+}
+
+}  // namespace s1c::state

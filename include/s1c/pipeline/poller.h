@@ -1,0 +1,85 @@
+// Poller: drives one (console, stream) from its checkpoint: fetch a page,
+// drop what was already delivered, hand the rest to the sink, and commit the
+// checkpoint only once the sink has accepted every event before it
+// (design.md sections 2 and 4).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "s1c/core/backoff.h"
+#include "s1c/core/clock.h"
+#include "s1c/core/status.h"
+#include "s1c/core/stop_token.h"
+#include "s1c/intake/event_sink.h"
+#include "s1c/s1/client.h"
+#include "s1c/state/state_store.h"
+
+namespace s1c::pipeline {
+
+struct PollerOptions {
+  std::string console;
+  const s1::StreamSpec* spec = nullptr;  // REQUIRES: non-null, from s1::AllStreams().
+  std::string state_name;                // Checkpoint name; empty = spec->name.
+  int page_size = 1000;
+  std::string start_from = "24h";        // Used when there is no checkpoint yet.
+  int lookback_seconds = 0;
+  size_t max_recent_keys = 100000;       // Bound on the persisted lookback key set.
+  std::optional<std::string> until;      // Exclusive upper time bound (backfill).
+  int max_pages_per_cycle = 100;         // So one busy stream cannot starve others.
+  BackoffPolicy intake_backoff;          // Waits between intake retries.
+};
+
+struct CycleResult {
+  int pages = 0;
+  int64_t events_fetched = 0;
+  int64_t events_forwarded = 0;      // Delivered to the sink (dead-lettered included).
+  int64_t events_dead_lettered = 0;
+  int64_t events_skipped = 0;        // Already delivered before (boundary or lookback keys).
+  int64_t intake_retries = 0;
+  bool caught_up = false;            // The drain reached the end of the data.
+  std::optional<int64_t> total_items;  // From the first page, for progress.
+};
+
+// Called after each page is committed: the cumulative cycle figures so far.
+using ProgressFn = std::function<void(const CycleResult&, const state::Checkpoint&)>;
+
+// Not thread-safe: one thread runs a Poller at a time (the scheduler gives
+// each stream one task). The page source, sink and store are shared and
+// thread-safe. Holds the checkpoint in memory after the first load.
+class Poller {
+ public:
+  Poller(PollerOptions options, s1::PageSource& source, intake::EventSink& sink,
+         state::StateStore& store, Clock& clock, UniformRandom random);
+
+  // Drains pages until caught up, `max_pages_per_cycle` pages, or a stop.
+  // While the intake answers "retry", waits with backoff and retries the
+  // undelivered events forever (backpressure: no new page is fetched).
+  // Returns an error for API failures (retry policy is the caller's), a
+  // rejected delivery (nothing committed for it), a failed commit, a cursor
+  // loop, or kCancelled on stop. On every return the committed checkpoint
+  // covers exactly the events accepted by the sink.
+  Result<CycleResult> RunCycle(const StopToken& stop, const ProgressFn& progress = {});
+
+  // The last committed checkpoint (loaded on first use); nullopt before any.
+  Result<std::optional<state::Checkpoint>> Checkpoint();
+
+  const PollerOptions& options() const { return options_; }
+
+ private:
+  class Drain;
+  Status EnsureLoaded();
+
+  PollerOptions options_;
+  s1::PageSource& source_;
+  intake::EventSink& sink_;
+  state::StateStore& store_;
+  Clock& clock_;
+  Backoff backoff_;
+  bool loaded_ = false;
+  std::optional<state::Checkpoint> checkpoint_;
+};
+
+}  // namespace s1c::pipeline

@@ -1,0 +1,59 @@
+// StreamTask: the scheduler's task for one (console, stream). Runs a poll
+// cycle and decides when the stream is due again: at once with backlog left,
+// after poll_interval when caught up, with capped backoff after a transient
+// error, and slowly after 401/403 (the token is re-read on every request,
+// so a rotated token is picked up at the next try without a restart).
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <string>
+
+#include "s1c/core/backoff.h"
+#include "s1c/pipeline/poller.h"
+
+namespace s1c::sched {
+
+// What a stream task reports, for logs, metrics and health. Implementations
+// must be thread-safe: tasks of different streams call them concurrently.
+class StreamObserver {
+ public:
+  virtual ~StreamObserver() = default;
+  virtual void OnCycle(const std::string& console, const std::string& stream,
+                       const pipeline::CycleResult& result, const state::Checkpoint* checkpoint) = 0;
+  virtual void OnError(const std::string& console, const std::string& stream, const Status& error,
+                       int consecutive_failures) = 0;
+};
+
+struct StreamTaskOptions {
+  std::chrono::milliseconds poll_interval{30000};
+  std::chrono::milliseconds auth_retry{60000};  // Wait after 401/403 and rejected deliveries.
+  BackoffPolicy error_backoff{std::chrono::milliseconds(1000), std::chrono::milliseconds(300000), 2.0};
+  bool once = false;  // Finish after the first caught-up cycle (run --once, tests).
+  int once_max_failures = 5;  // In once mode, give up after this many failures in a row.
+};
+
+// Not thread-safe: the scheduler runs a task on one worker at a time.
+class StreamTask {
+ public:
+  StreamTask(pipeline::Poller& poller, StreamTaskOptions options, StreamObserver& observer,
+             UniformRandom random);
+
+  // The scheduler's TaskFn.
+  std::chrono::milliseconds operator()(const StopToken& stop);
+
+  // In once mode: whether the stream is done (caught up or given up), and whether it gave up.
+  bool finished() const { return finished_.load(); }
+  bool failed() const { return failed_.load(); }
+
+ private:
+  pipeline::Poller& poller_;
+  StreamTaskOptions options_;
+  StreamObserver& observer_;
+  Backoff backoff_;
+  int failures_ = 0;
+  std::atomic<bool> finished_{false};
+  std::atomic<bool> failed_{false};
+};
+
+}  // namespace s1c::sched

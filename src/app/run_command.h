@@ -1,0 +1,17 @@
+#pragma once
+
+#include <string>
+
+#include "s1c/core/stop_token.h"
+
+namespace s1c::app {
+
+struct RunOptions {
+  std::string config_path;
+  bool once = false;  // Drain every stream until caught up, then exit.
+};
+
+// `s1-collector run`: the daemon. Returns the process exit code.
+int RunDaemon(const RunOptions& options, StopSource stop);
+
+}  // namespace s1c::app

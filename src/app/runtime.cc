@@ -1,0 +1,82 @@
+#include "runtime.h"
+
+#include <spdlog/spdlog.h>
+
+#include "s1c/http/curl_transport.h"
+#include "s1c/state/file_state_store.h"
+
+namespace s1c::app {
+
+std::vector<config::KnownStream> KnownStreams() {
+  std::vector<config::KnownStream> out;
+  for (const auto& spec : s1::AllStreams()) {
+    out.push_back({std::string(spec.name), spec.enabled_by_default});
+  }
+  return out;
+}
+
+std::optional<config::Config> LoadConfigOrLog(const std::string& path) {
+  auto loaded = config::LoadConfigFile(path, KnownStreams());
+  if (!loaded.ok()) {
+    spdlog::error("Configuration is invalid. {}", loaded.status().message());
+    return std::nullopt;
+  }
+  for (const auto& warning : loaded->warnings) spdlog::warn("Configuration warning. {}", warning);
+  return std::move(loaded).value();
+}
+
+Runtime::Runtime(const config::Config& config, StopToken stop) : config_(config) {
+  store_ = std::make_unique<state::FileStateStore>(config.state_dir);
+  dead_letter_ = std::make_unique<intake::DeadLetter>(std::filesystem::path(config.state_dir) /
+                                                      "dead-letter.ndjson");
+  consoles_.reserve(config.consoles.size());
+  for (const auto& console : config.consoles) {
+    ConsoleRuntime rt;
+    rt.config = &console;
+    http::CurlOptions api_options;
+    api_options.ca_file = console.ca_file;
+    api_options.proxy = console.proxy;
+    api_options.user_agent = kUserAgent;
+    rt.api_transport = http::MakeCurlTransport(api_options, stop);
+    http::CurlOptions intake_options = api_options;
+    rt.intake_transport = http::MakeCurlTransport(intake_options, stop);
+
+    s1::ConsoleApi api;
+    api.base_url = console.url;
+    api.site_ids = console.site_ids;
+    api.account_ids = console.account_ids;
+    api.user_agent = kUserAgent;
+    rt.client = std::make_unique<s1::S1Client>(*rt.api_transport, clock_, std::move(api),
+                                               config::MakeSecretProvider(console.api_token));
+
+    intake::ForwarderOptions fwd;
+    fwd.console = console.name;
+    fwd.intake_url = console.intake_url;
+    fwd.gzip = console.intake_gzip;
+    fwd.user_agent = kUserAgent;
+    rt.forwarder = std::make_unique<intake::Forwarder>(
+        *rt.intake_transport, clock_, std::move(fwd),
+        config::MakeSecretProvider(console.intake_key), *dead_letter_);
+    consoles_.push_back(std::move(rt));
+  }
+}
+
+ConsoleRuntime* Runtime::FindConsole(const std::string& name) {
+  for (auto& c : consoles_) {
+    if (c.config->name == name) return &c;
+  }
+  return nullptr;
+}
+
+pipeline::PollerOptions Runtime::PollerOptionsFor(const config::ConsoleConfig& console,
+                                                  const config::StreamConfig& stream) {
+  pipeline::PollerOptions o;
+  o.console = console.name;
+  o.spec = s1::FindStream(stream.name);
+  o.page_size = stream.page_size;
+  o.start_from = stream.start_from;
+  o.lookback_seconds = stream.lookback_seconds;
+  return o;
+}
+
+}  // namespace s1c::app

@@ -1,0 +1,89 @@
+#include "s1c/obs/logging.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+
+#include <spdlog/pattern_formatter.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+namespace s1c::obs {
+namespace {
+
+// Formats each record as one JSON object per line:
+// {"time":"2026-01-01T00:00:00.000000Z","level":"info","msg":"..."}
+class JsonLineFormatter final : public spdlog::formatter {
+ public:
+  void format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) override {
+    using namespace std::chrono;
+    const auto since_epoch = msg.time.time_since_epoch();
+    const auto secs = duration_cast<seconds>(since_epoch);
+    const auto micros = duration_cast<microseconds>(since_epoch - secs).count();
+    const std::time_t tt = secs.count();
+    std::tm tm{};
+    gmtime_r(&tt, &tm);
+    char stamp[40];
+    std::snprintf(stamp, sizeof stamp, "%04d-%02d-%02dT%02d:%02d:%02d.%06lldZ", tm.tm_year + 1900,
+                  tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                  static_cast<long long>(micros));
+    const auto level = spdlog::level::to_string_view(msg.level);
+    std::string line = std::string("{\"time\":\"") + stamp + "\",\"level\":\"" +
+                       std::string(level.data(), level.size()) + "\",\"msg\":\"" +
+                       JsonEscape(std::string_view(msg.payload.data(), msg.payload.size())) + "\"}\n";
+    dest.append(line.data(), line.data() + line.size());
+  }
+  std::unique_ptr<spdlog::formatter> clone() const override {
+    return std::make_unique<JsonLineFormatter>();
+  }
+};
+
+}  // namespace
+
+std::string JsonEscape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + 8);
+  for (char ch : text) {
+    const unsigned char c = static_cast<unsigned char>(ch);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out.push_back(ch);
+        }
+    }
+  }
+  return out;
+}
+
+Status SetupLogging(const LogOptions& options) {
+  const auto level = spdlog::level::from_str(options.level);
+  if (level == spdlog::level::off && options.level != "off") {
+    return InvalidArgument("unknown log level \"" + options.level +
+                           "\" (use trace, debug, info, warn or error)");
+  }
+  auto logger = std::make_shared<spdlog::logger>(
+      "s1-collector", std::make_shared<spdlog::sinks::stderr_color_sink_mt>());
+  if (options.format == "json") {
+    logger->set_formatter(std::make_unique<JsonLineFormatter>());
+  } else if (options.format == "text") {
+    // On a terminal the time is for humans; under systemd journald adds its own.
+    logger->set_pattern(isatty(STDERR_FILENO) ? "%Y-%m-%d %H:%M:%S.%e %^%-5l%$ %v" : "%^%l%$ %v");
+  } else {
+    return InvalidArgument("unknown log format \"" + options.format + "\" (use text or json)");
+  }
+  logger->set_level(level);
+  logger->flush_on(spdlog::level::info);
+  spdlog::set_default_logger(std::move(logger));
+  return Status::Ok();
+}
+
+}  // namespace s1c::obs

@@ -1,0 +1,84 @@
+#include "s1c/sched/scheduler.h"
+
+#include <thread>
+
+namespace s1c::sched {
+namespace {
+
+// Workers wake at least this often to notice a stop request: the queue's
+// condition variable is not tied to the StopToken.
+constexpr std::chrono::milliseconds kMaxIdleWait{100};
+
+}  // namespace
+
+Scheduler::Scheduler(Clock& clock, int workers) : clock_(clock), workers_(std::max(1, workers)) {}
+
+void Scheduler::Add(std::string name, TaskFn fn, std::chrono::milliseconds first_delay) {
+  std::lock_guard<std::mutex> lock(mu_);
+  tasks_.push_back({std::move(name), std::move(fn)});
+  queue_.push({clock_.MonotonicNow() + first_delay, next_seq_++, tasks_.size() - 1});
+}
+
+size_t Scheduler::task_count() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return tasks_.size();
+}
+
+std::optional<std::chrono::steady_clock::time_point> Scheduler::NextDue() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (queue_.empty()) return std::nullopt;
+  return queue_.top().due;
+}
+
+std::chrono::milliseconds Scheduler::MaxLateness() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return max_lateness_;
+}
+
+void Scheduler::RunTopLocked(std::unique_lock<std::mutex>& lock, const StopToken& stop) {
+  const Entry entry = queue_.top();
+  queue_.pop();
+  const auto now = clock_.MonotonicNow();
+  max_lateness_ = std::max(max_lateness_,
+                           std::chrono::duration_cast<std::chrono::milliseconds>(now - entry.due));
+  TaskFn& fn = tasks_[entry.task].fn;  // tasks_ does not change once running.
+  lock.unlock();
+  const std::chrono::milliseconds delay = fn(stop);
+  lock.lock();
+  queue_.push({clock_.MonotonicNow() + delay, next_seq_++, entry.task});
+  cv_.notify_one();
+}
+
+std::optional<std::string> Scheduler::RunDueTask(const StopToken& stop) {
+  std::unique_lock<std::mutex> lock(mu_);
+  if (queue_.empty() || queue_.top().due > clock_.MonotonicNow()) return std::nullopt;
+  std::string name = tasks_[queue_.top().task].name;
+  RunTopLocked(lock, stop);
+  return name;
+}
+
+void Scheduler::Worker(const StopToken& stop) {
+  std::unique_lock<std::mutex> lock(mu_);
+  while (!stop.StopRequested()) {
+    if (queue_.empty()) {
+      cv_.wait_for(lock, kMaxIdleWait);
+      continue;
+    }
+    const auto now = clock_.MonotonicNow();
+    if (queue_.top().due <= now) {
+      RunTopLocked(lock, stop);
+      continue;
+    }
+    cv_.wait_for(lock, std::min<std::chrono::steady_clock::duration>(queue_.top().due - now, kMaxIdleWait));
+  }
+}
+
+void Scheduler::Run(const StopToken& stop) {
+  std::vector<std::thread> threads;
+  const int n = std::min<int>(workers_, static_cast<int>(std::max<size_t>(1, task_count())));
+  threads.reserve(n);
+  for (int i = 0; i < n; ++i) threads.emplace_back([this, &stop] { Worker(stop); });
+  for (auto& t : threads) t.join();
+}
+
+}  // namespace s1c::sched

@@ -1,0 +1,171 @@
+#include "harness.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <thread>
+
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+namespace s1c::it {
+
+Process::Process(std::vector<std::string> argv, std::filesystem::path log_file,
+                 std::map<std::string, std::string> extra_env)
+    : log_file_(std::move(log_file)) {
+  std::vector<char*> args;
+  for (auto& a : argv) args.push_back(a.data());
+  args.push_back(nullptr);
+  // Build the environment before fork: only async-signal-safe calls after it.
+  std::vector<std::string> env_strings;
+  for (char** e = environ; *e != nullptr; ++e) env_strings.emplace_back(*e);
+  for (const auto& [k, v] : extra_env) env_strings.push_back(k + "=" + v);
+  std::vector<char*> env;
+  for (auto& e : env_strings) env.push_back(e.data());
+  env.push_back(nullptr);
+  const int fd = open(log_file_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  if (fd < 0) throw std::runtime_error("cannot open " + log_file_.string());
+  pid_ = fork();
+  if (pid_ == 0) {
+    dup2(fd, STDOUT_FILENO);
+    dup2(fd, STDERR_FILENO);
+    // Tests block no signals; make sure the child starts with a clean mask.
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, nullptr);
+    execve(args[0], args.data(), env.data());
+    _exit(127);
+  }
+  close(fd);
+  if (pid_ < 0) throw std::runtime_error("fork failed");
+}
+
+Process::~Process() {
+  if (Running()) {
+    kill(pid_, SIGKILL);
+    Wait(std::chrono::seconds(5));
+  }
+}
+
+void Process::Signal(int sig) {
+  if (!status_) kill(pid_, sig);
+}
+
+std::optional<int> Process::Wait(std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!status_) {
+    int raw = 0;
+    const pid_t r = waitpid(pid_, &raw, WNOHANG);
+    if (r == pid_) {
+      status_ = WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + WTERMSIG(raw);
+      break;
+    }
+    if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return status_;
+}
+
+bool Process::Running() { return !Wait(std::chrono::milliseconds(0)).has_value(); }
+
+std::string Process::Output() const { return ReadFile(log_file_); }
+
+TempDir::TempDir() {
+  std::random_device rd;
+  path_ = std::filesystem::path(::testing::TempDir()) /
+          ("s1c-it-" + std::to_string(getpid()) + "-" + std::to_string(rd()));
+  std::filesystem::create_directories(path_);
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  // Keep the directory of a failed test for a post-mortem.
+  if (!::testing::Test::HasFailure()) std::filesystem::remove_all(path_, ec);
+}
+
+Server::Server(const std::string& binary, std::vector<std::string> args,
+               const std::filesystem::path& dir, const std::string& name) {
+  const auto port_file = dir / (name + ".port");
+  std::vector<std::string> argv{binary, "--port", "0", "--port-file", port_file.string()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  process_ = std::make_unique<Process>(argv, dir / (name + ".log"));
+  const bool up = WaitFor([&] { return std::filesystem::exists(port_file) || !process_->Running(); },
+                          std::chrono::seconds(30));
+  if (!up || !std::filesystem::exists(port_file)) {
+    throw std::runtime_error(name + " did not start: " + process_->Output());
+  }
+  port_ = std::stoi(ReadFile(port_file));
+}
+
+namespace {
+httplib::Client Client(int port) {
+  httplib::Client c("127.0.0.1", port);
+  c.set_read_timeout(60, 0);
+  return c;
+}
+}  // namespace
+
+std::string HttpGet(int port, const std::string& path) {
+  auto c = Client(port);
+  auto res = c.Get(path.c_str());
+  if (!res || res->status / 100 != 2) {
+    ADD_FAILURE() << "GET " << path << " failed: " << (res ? std::to_string(res->status) : "no reply");
+    return "";
+  }
+  return res->body;
+}
+
+void HttpPost(int port, const std::string& path, const std::string& body) {
+  auto c = Client(port);
+  auto res = c.Post(path.c_str(), body, "application/json");
+  if (!res || res->status / 100 != 2) {
+    ADD_FAILURE() << "POST " << path << " failed: " << (res ? res->body : "no reply");
+  }
+}
+
+void HttpDelete(int port, const std::string& path) {
+  auto c = Client(port);
+  auto res = c.Delete(path.c_str());
+  if (!res || res->status / 100 != 2) ADD_FAILURE() << "DELETE " << path << " failed";
+}
+
+std::string ReadFile(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+void WriteFile(const std::filesystem::path& p, const std::string& content) {
+  std::ofstream out(p, std::ios::binary | std::ios::trunc);
+  out << content;
+}
+
+std::vector<std::string> ReadLines(const std::filesystem::path& p) {
+  std::vector<std::string> lines;
+  std::ifstream in(p, std::ios::binary);
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty()) lines.push_back(line);
+  }
+  return lines;
+}
+
+std::string CollectorBinary() { return S1C_COLLECTOR_BIN; }
+std::string SimulatorBinary() { return S1C_SIMULATOR_BIN; }
+std::string SinkBinary() { return S1C_SINK_BIN; }
+
+bool WaitFor(const std::function<bool()>& done, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (true) {
+    if (done()) return true;
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+}
+
+}  // namespace s1c::it

@@ -1,0 +1,86 @@
+// Integration-test harness: runs the real binaries (s1-collector,
+// s1-simulator, intake-sink) as child processes on 127.0.0.1, and reads what
+// they produced. Paths of the binaries come from CMake.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace s1c::it {
+
+// A child process with stdout+stderr captured to a file. Killed (SIGKILL)
+// on destruction if still running.
+class Process {
+ public:
+  Process(std::vector<std::string> argv, std::filesystem::path log_file,
+          std::map<std::string, std::string> extra_env = {});
+  ~Process();
+  Process(const Process&) = delete;
+  Process& operator=(const Process&) = delete;
+
+  pid_t pid() const { return pid_; }
+  void Signal(int sig);
+  // Waits for exit up to `timeout`; returns the exit status (128+signal when
+  // killed by a signal), or nullopt on timeout.
+  std::optional<int> Wait(std::chrono::milliseconds timeout);
+  bool Running();
+  std::string Output() const;  // Everything it printed so far.
+  const std::filesystem::path& log_file() const { return log_file_; }
+
+ private:
+  pid_t pid_ = -1;
+  std::optional<int> status_;
+  std::filesystem::path log_file_;
+};
+
+// A unique empty directory under the test temp dir, removed at destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// A server started with --port 0 --port-file; waits until the port is known.
+class Server {
+ public:
+  Server(const std::string& binary, std::vector<std::string> args, const std::filesystem::path& dir,
+         const std::string& name);
+  int port() const { return port_; }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  Process& process() { return *process_; }
+
+ private:
+  std::unique_ptr<Process> process_;
+  int port_ = 0;
+};
+
+// Plain HTTP to 127.0.0.1. Returns the body; fails the test on a non-2xx status.
+std::string HttpGet(int port, const std::string& path);
+void HttpPost(int port, const std::string& path, const std::string& body);
+void HttpDelete(int port, const std::string& path);
+
+std::string ReadFile(const std::filesystem::path& p);
+void WriteFile(const std::filesystem::path& p, const std::string& content);
+std::vector<std::string> ReadLines(const std::filesystem::path& p);  // Missing file = empty.
+
+// Paths of the built binaries.
+std::string CollectorBinary();
+std::string SimulatorBinary();
+std::string SinkBinary();
+
+// Polls `done` every 50 ms until true or `timeout`; returns its last value.
+bool WaitFor(const std::function<bool()>& done, std::chrono::milliseconds timeout);
+
+}  // namespace s1c::it

@@ -1,0 +1,287 @@
+#include "s1c/pipeline/poller.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+
+#include "fake_clock.h"
+#include "fakes.h"
+#include "mem_state_store.h"
+#include "s1c/core/iso_time.h"
+#include "s1c/s1/streams.h"
+
+namespace s1c::pipeline {
+namespace {
+
+using testing::FakeClock;
+using testing::FakePageSource;
+using testing::FakeSink;
+using testing::MemStateStore;
+
+constexpr int64_t kT0 = 1767225600000000;  // 2026-01-01T00:00:00Z
+constexpr int64_t kSec = 1000000;
+
+// Every stream of the table goes through the same scenarios (style.md: every
+// stream is tested for resume, many pages, ties, 503, 400, crash, shutdown).
+class PollerTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  PollerOptions Options(int page_size = 10) {
+    PollerOptions o;
+    o.console = "eu";
+    o.spec = s1::FindStream(GetParam());
+    o.page_size = page_size;
+    o.start_from = FormatIsoTime(kT0);
+    o.intake_backoff = {std::chrono::milliseconds(100), std::chrono::milliseconds(1000), 2.0};
+    return o;
+  }
+  Poller MakePoller(PollerOptions o) {
+    return Poller(std::move(o), source_, sink_, store_, clock_, [] { return 0.5; });
+  }
+  // Adds n events at distinct times, from `first_second` on.
+  void AddEvents(int n, int first_second = 1, const std::string& prefix = "e") {
+    for (int i = 0; i < n; ++i) source_.Add(prefix + std::to_string(first_second + i), kT0 + (first_second + i) * kSec);
+  }
+  // Every key accepted by the sink, and how many times.
+  std::map<std::string, int> Counts() {
+    std::map<std::string, int> counts;
+    for (const auto& k : sink_.accepted()) ++counts[k];
+    return counts;
+  }
+
+  FakeClock clock_{kT0 + 3600 * kSec};
+  FakePageSource source_;
+  FakeSink sink_;
+  MemStateStore store_;
+  StopSource stop_;
+};
+
+TEST_P(PollerTest, DeliversManyPagesInOrderAndCommits) {
+  AddEvents(95);
+  Poller poller = MakePoller(Options(10));
+  auto r = poller.RunCycle(stop_.token());
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_TRUE(r->caught_up);
+  EXPECT_EQ(r->pages, 10);
+  EXPECT_EQ(r->events_forwarded, 95);
+  ASSERT_EQ(sink_.accepted().size(), 95u);
+  EXPECT_EQ(sink_.accepted().front(), "e1");
+  EXPECT_EQ(sink_.accepted().back(), "e95");
+  auto cp = store_.Load("eu", GetParam());
+  ASSERT_TRUE(cp.ok() && cp->has_value());
+  EXPECT_EQ((*cp)->watermark_us, kT0 + 95 * kSec);
+  EXPECT_EQ((*cp)->boundary_keys, std::vector<std::string>{"e95"});
+  EXPECT_EQ((*cp)->events_done, 95);
+}
+
+TEST_P(PollerTest, ResumesFromCheckpointWithoutResending) {
+  AddEvents(30);
+  {
+    Poller first = MakePoller(Options());
+    ASSERT_TRUE(first.RunCycle(stop_.token()).ok());
+  }
+  AddEvents(5, 31);
+  Poller restarted = MakePoller(Options());  // As after a process restart.
+  auto r = restarted.RunCycle(stop_.token());
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->events_skipped, 1);  // e30 sits on the watermark and is skipped by key.
+  EXPECT_EQ(source_.queries().back().since.substr(0, 19), FormatIsoTime(kT0 + 30 * kSec).substr(0, 19));
+  auto counts = Counts();
+  EXPECT_EQ(counts.size(), 35u);
+  for (const auto& [k, n] : counts) EXPECT_EQ(n, 1) << k;
+}
+
+TEST_P(PollerTest, TiesAcrossPageBoundariesAreExact) {
+  AddEvents(7);
+  for (int i = 0; i < 25; ++i) source_.Add("tie" + std::to_string(100 + i), kT0 + 8 * kSec);  // 25 events, one timestamp
+  AddEvents(3, 9);
+  // Deliver the first pages, then "crash" (the intake rejects) in the middle of the tie run.
+  sink_.Script({intake::Outcome::kDelivered, 10, Status::Ok()});
+  sink_.Script({intake::Outcome::kRejected, 4, Status(StatusCode::kRejected, "boom")});
+  {
+    Poller first = MakePoller(Options(10));
+    EXPECT_FALSE(first.RunCycle(stop_.token()).ok());
+  }
+  auto mid = store_.Load("eu", GetParam());
+  EXPECT_EQ((*mid)->watermark_us, kT0 + 8 * kSec);
+  EXPECT_EQ((*mid)->boundary_keys.size(), 7u);  // 3 ties on page 1, 4 on page 2
+  Poller second = MakePoller(Options(10));
+  auto r = second.RunCycle(stop_.token());
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  auto counts = Counts();
+  EXPECT_EQ(counts.size(), 35u);  // Nothing lost...
+  for (const auto& [k, n] : counts) EXPECT_EQ(n, 1) << k;  // ...and nothing twice.
+}
+
+TEST_P(PollerTest, IntakeUnavailableRetriesAndKeepsCheckpoint) {
+  AddEvents(5);
+  sink_.Script({intake::Outcome::kRetryable, 0, Unavailable("HTTP 503")});
+  sink_.Script({intake::Outcome::kRetryable, 0, Status(StatusCode::kRateLimited, "429").WithRetryAfter(std::chrono::milliseconds(7000))});
+  int commits_seen_at_retry = -1;
+  sink_.on_deliver = [&] {
+    if (sink_.calls() == 2) commits_seen_at_retry = store_.commits();
+  };
+  Poller poller = MakePoller(Options());
+  auto r = poller.RunCycle(stop_.token());
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->intake_retries, 2);
+  EXPECT_EQ(commits_seen_at_retry, 1);  // Only the initial start-point checkpoint.
+  ASSERT_EQ(clock_.sleeps().size(), 2u);
+  EXPECT_LE(clock_.sleeps()[0], std::chrono::milliseconds(100));
+  EXPECT_EQ(clock_.sleeps()[1], std::chrono::milliseconds(7000));  // Retry-After honoured
+  EXPECT_EQ(sink_.accepted().size(), 5u);
+}
+
+TEST_P(PollerTest, IntakeRejectionStopsWithoutCommitting) {
+  AddEvents(5);
+  sink_.Script({intake::Outcome::kRejected, 0, Status(StatusCode::kRejected, "HTTP 400 bad body")});
+  Poller poller = MakePoller(Options());
+  auto r = poller.RunCycle(stop_.token());
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kRejected);
+  auto cp = store_.Load("eu", GetParam());
+  EXPECT_EQ((*cp)->watermark_us, kT0);  // Still the start point.
+  EXPECT_TRUE((*cp)->boundary_keys.empty());
+}
+
+TEST_P(PollerTest, CrashBetweenSendAndCommitResendsButLosesNothing) {
+  AddEvents(25);
+  store_.fail_commits = 0;
+  Poller first = MakePoller(Options(10));
+  ASSERT_TRUE(first.Checkpoint().ok());
+  // Let the start checkpoint land, then fail the commit of the second page.
+  sink_.on_deliver = [&] {
+    if (sink_.calls() == 2) store_.fail_commits = 1;
+  };
+  auto crashed = first.RunCycle(stop_.token());
+  ASSERT_FALSE(crashed.ok());
+  EXPECT_EQ(crashed.status().code(), StatusCode::kIo);
+  sink_.on_deliver = nullptr;
+  Poller restarted = MakePoller(Options(10));
+  ASSERT_TRUE(restarted.RunCycle(stop_.token()).ok());
+  auto counts = Counts();
+  EXPECT_EQ(counts.size(), 25u);
+  int duplicates = 0;
+  for (const auto& [k, n] : counts) duplicates += n - 1;
+  EXPECT_EQ(duplicates, 10);  // Exactly the page in flight, never the backlog.
+}
+
+TEST_P(PollerTest, ShutdownDuringBackoffReturnsPromptly) {
+  AddEvents(3);
+  sink_.AlwaysRetry();
+  sink_.on_deliver = [&] {
+    if (sink_.calls() == 3) stop_.RequestStop();
+  };
+  Poller poller = MakePoller(Options());
+  auto r = poller.RunCycle(stop_.token());
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kCancelled);
+  EXPECT_EQ(sink_.calls(), 3);
+}
+
+TEST_P(PollerTest, PartialDeliveryCommitsPrefixAndResendsTail) {
+  AddEvents(10);
+  sink_.Script({intake::Outcome::kRetryable, 6, Unavailable("second body failed")});
+  Poller poller = MakePoller(Options(10));
+  ASSERT_TRUE(poller.RunCycle(stop_.token()).ok());
+  auto counts = Counts();
+  EXPECT_EQ(counts.size(), 10u);
+  for (const auto& [k, n] : counts) EXPECT_EQ(n, 1) << k;
+}
+
+TEST_P(PollerTest, ApiErrorIsReturnedAndNothingMoves) {
+  AddEvents(3);
+  source_.FailNext(1, Unavailable("HTTP 503"));
+  Poller poller = MakePoller(Options());
+  auto r = poller.RunCycle(stop_.token());
+  ASSERT_FALSE(r.ok());
+  EXPECT_TRUE(r.status().IsRetryable());
+  EXPECT_TRUE(sink_.accepted().empty());
+  ASSERT_TRUE(poller.RunCycle(stop_.token()).ok());
+  EXPECT_EQ(sink_.accepted().size(), 3u);
+}
+
+TEST_P(PollerTest, RepeatedCursorEndsTheDrain) {
+  AddEvents(50);
+  source_.loop_cursor = true;
+  Poller poller = MakePoller(Options(10));
+  auto r = poller.RunCycle(stop_.token());
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("nextCursor"), std::string::npos);
+  EXPECT_LE(source_.fetches(), 3);
+}
+
+TEST_P(PollerTest, PageBudgetLeavesBacklogForNextCycle) {
+  AddEvents(50);
+  PollerOptions o = Options(10);
+  o.max_pages_per_cycle = 2;
+  Poller poller = MakePoller(o);
+  auto r = poller.RunCycle(stop_.token());
+  ASSERT_TRUE(r.ok());
+  EXPECT_FALSE(r->caught_up);
+  EXPECT_EQ(sink_.accepted().size(), 20u);
+  EXPECT_EQ(source_.fetches(), 2);  // No page fetched beyond the budget.
+  while (!poller.RunCycle(stop_.token())->caught_up) {
+  }
+  EXPECT_EQ(Counts().size(), 50u);
+}
+
+TEST_P(PollerTest, StartPointIsPinnedOnFirstRun) {
+  PollerOptions o = Options();
+  o.start_from = "1h";
+  Poller poller = MakePoller(o);
+  ASSERT_TRUE(poller.RunCycle(stop_.token()).ok());
+  const int64_t pinned = (*store_.Load("eu", GetParam()))->watermark_us;
+  EXPECT_EQ(pinned, clock_.NowMicros() - 3600 * kSec);
+  clock_.Advance(std::chrono::hours(5));
+  ASSERT_TRUE(poller.RunCycle(stop_.token()).ok());
+  EXPECT_EQ(source_.queries().back().since, FormatIsoTime(pinned));
+}
+
+TEST_P(PollerTest, LookbackCatchesLateEventsOnce) {
+  AddEvents(10);
+  PollerOptions o = Options();
+  o.lookback_seconds = 60;
+  Poller poller = MakePoller(o);
+  ASSERT_TRUE(poller.RunCycle(stop_.token()).ok());
+  source_.Add("late", kT0 + 5 * kSec + 1);  // Indexed late, behind the watermark.
+  AddEvents(2, 11);
+  ASSERT_TRUE(poller.RunCycle(stop_.token()).ok());
+  ASSERT_TRUE(poller.RunCycle(stop_.token()).ok());
+  auto counts = Counts();
+  EXPECT_EQ(counts.size(), 13u);
+  EXPECT_EQ(counts["late"], 1);
+  for (const auto& [k, n] : counts) EXPECT_EQ(n, 1) << k;
+}
+
+TEST_P(PollerTest, LookbackKeySetIsBounded) {
+  AddEvents(50);
+  PollerOptions o = Options();
+  o.lookback_seconds = 3600;
+  o.max_recent_keys = 20;
+  Poller poller = MakePoller(o);
+  ASSERT_TRUE(poller.RunCycle(stop_.token()).ok());
+  auto cp = store_.Load("eu", GetParam());
+  EXPECT_EQ((*cp)->recent_keys.size(), 20u);
+  EXPECT_EQ((*cp)->recent_keys.back().key, "e50");
+}
+
+TEST_P(PollerTest, BackfillStopsAtUntil) {
+  AddEvents(30);
+  PollerOptions o = Options();
+  o.state_name = "backfill-test";
+  o.until = FormatIsoTime(kT0 + 21 * kSec);
+  Poller poller = MakePoller(o);
+  auto r = poller.RunCycle(stop_.token());
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(sink_.accepted().size(), 20u);
+  EXPECT_TRUE(store_.Load("eu", "backfill-test")->has_value());
+  EXPECT_FALSE(store_.Load("eu", GetParam())->has_value());  // The daemon's checkpoint is untouched.
+}
+
+INSTANTIATE_TEST_SUITE_P(AllStreams, PollerTest,
+                         ::testing::Values("activities", "threats", "alerts"),
+                         [](const auto& info) { return info.param; });
+
+}  // namespace
+}  // namespace s1c::pipeline

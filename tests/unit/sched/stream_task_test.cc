@@ -1,0 +1,136 @@
+#include "s1c/sched/stream_task.h"
+
+#include <gtest/gtest.h>
+
+#include "../pipeline/fakes.h"
+#include "fake_clock.h"
+#include "mem_state_store.h"
+#include "s1c/core/iso_time.h"
+#include "s1c/sched/rate_limited_source.h"
+#include "s1c/s1/streams.h"
+
+namespace s1c::sched {
+namespace {
+
+using std::chrono::milliseconds;
+
+constexpr int64_t kT0 = 1767225600000000;
+
+class RecordingObserver final : public StreamObserver {
+ public:
+  void OnCycle(const std::string&, const std::string&, const pipeline::CycleResult& r,
+               const state::Checkpoint*) override {
+    forwarded += r.events_forwarded;
+  }
+  void OnError(const std::string&, const std::string&, const Status& e, int failures) override {
+    last_error = e;
+    last_failures = failures;
+  }
+  int64_t forwarded = 0;
+  Status last_error;
+  int last_failures = 0;
+};
+
+class StreamTaskTest : public ::testing::Test {
+ protected:
+  pipeline::Poller MakePoller(int max_pages = 100) {
+    pipeline::PollerOptions o;
+    o.console = "eu";
+    o.spec = s1::FindStream("activities");
+    o.page_size = 10;
+    o.max_pages_per_cycle = max_pages;
+    o.start_from = FormatIsoTime(kT0);
+    return pipeline::Poller(o, source_, sink_, store_, clock_, [] { return 0.5; });
+  }
+  void AddEvents(int n) {
+    for (int i = 1; i <= n; ++i) source_.Add("e" + std::to_string(i), kT0 + i * 1000000);
+  }
+  StreamTaskOptions Options() {
+    StreamTaskOptions o;
+    o.poll_interval = milliseconds(30000);
+    o.auth_retry = milliseconds(60000);
+    o.error_backoff = {milliseconds(1000), milliseconds(8000), 2.0};
+    return o;
+  }
+
+  testing::FakeClock clock_;
+  testing::FakePageSource source_;
+  testing::FakeSink sink_;
+  testing::MemStateStore store_;
+  RecordingObserver observer_;
+  StopSource stop_;
+};
+
+TEST_F(StreamTaskTest, CaughtUpWaitsForPollInterval) {
+  AddEvents(5);
+  auto poller = MakePoller();
+  StreamTask task(poller, Options(), observer_, [] { return 0.999; });
+  EXPECT_EQ(task(stop_.token()), milliseconds(30000));
+  EXPECT_EQ(observer_.forwarded, 5);
+}
+
+TEST_F(StreamTaskTest, BacklogIsDueAgainAtOnce) {
+  AddEvents(50);
+  auto poller = MakePoller(2);
+  StreamTask task(poller, Options(), observer_, [] { return 0.999; });
+  EXPECT_EQ(task(stop_.token()), milliseconds(0));
+}
+
+TEST_F(StreamTaskTest, TransientErrorsBackOffExponentiallyUpToTheCap) {
+  auto poller = MakePoller();
+  StreamTask task(poller, Options(), observer_, [] { return 0.999999; });
+  source_.FailNext(5, Unavailable("HTTP 503"));
+  EXPECT_EQ(task(stop_.token()), milliseconds(1000));
+  EXPECT_EQ(task(stop_.token()), milliseconds(2000));
+  EXPECT_EQ(task(stop_.token()), milliseconds(4000));
+  EXPECT_EQ(task(stop_.token()), milliseconds(8000));
+  EXPECT_EQ(task(stop_.token()), milliseconds(8000));
+  EXPECT_EQ(observer_.last_failures, 5);
+  EXPECT_EQ(task(stop_.token()), milliseconds(30000));  // Recovered.
+}
+
+TEST_F(StreamTaskTest, AuthFailureRetriesSlowlyAndRecovers) {
+  AddEvents(3);
+  auto poller = MakePoller();
+  StreamTask task(poller, Options(), observer_, [] { return 0.5; });
+  source_.FailNext(1, Status(StatusCode::kUnauthenticated, "HTTP 401; needs Activity Page.view"));
+  EXPECT_EQ(task(stop_.token()), milliseconds(60000));
+  EXPECT_EQ(observer_.last_error.code(), StatusCode::kUnauthenticated);
+  EXPECT_EQ(task(stop_.token()), milliseconds(30000));
+  EXPECT_EQ(observer_.forwarded, 3);
+}
+
+TEST_F(StreamTaskTest, OnceModeFinishesWhenCaughtUpOrGivesUp) {
+  AddEvents(3);
+  auto poller = MakePoller();
+  StreamTaskOptions o = Options();
+  o.once = true;
+  StreamTask task(poller, o, observer_, [] { return 0.5; });
+  task(stop_.token());
+  EXPECT_TRUE(task.finished());
+  EXPECT_FALSE(task.failed());
+
+  auto other = MakePoller();
+  StreamTask failing(other, o, observer_, [] { return 0.5; });
+  source_.FailNext(1, Status(StatusCode::kPermissionDenied, "HTTP 403"));
+  failing(stop_.token());
+  EXPECT_TRUE(failing.finished());
+  EXPECT_TRUE(failing.failed());
+}
+
+TEST_F(StreamTaskTest, RateLimitPausesTheWholeConsole) {
+  TokenBucket bucket(1000, 10, clock_);
+  RateLimitedSource limited(source_, bucket, stop_.token(), [] { return 0.5; });
+  source_.FailNext(1, Status(StatusCode::kRateLimited, "HTTP 429").WithRetryAfter(milliseconds(20000)));
+  auto page = limited.FetchPage(*s1::FindStream("threats"), {FormatIsoTime(kT0), {}, {}, 10});
+  EXPECT_EQ(page.status().code(), StatusCode::kRateLimited);
+  // Another stream of the same console now waits out the Retry-After.
+  EXPECT_EQ(bucket.TryAcquire(), std::chrono::microseconds(20000000));
+  ASSERT_TRUE(limited.FetchPage(*s1::FindStream("activities"), {FormatIsoTime(kT0), {}, {}, 10}).ok());
+  milliseconds slept{0};
+  for (auto d : clock_.sleeps()) slept += d;
+  EXPECT_EQ(slept, milliseconds(20000));
+}
+
+}  // namespace
+}  // namespace s1c::sched
