@@ -16,7 +16,7 @@ BUILD_PACKAGES=(
 # Tests, simulator and intake sink.
 TEST_PACKAGES=(
   libgtest-dev libgmock-dev googletest
-  libcpp-httplib-dev openssl ca-certificates procps
+  libcpp-httplib-dev openssl ca-certificates procps curl
 )
 
 want=("${BUILD_PACKAGES[@]}")

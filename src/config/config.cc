@@ -44,9 +44,9 @@ const Keys kTopKeys = {"state_dir", "log", "metrics", "defaults", "consoles"};
 const Keys kLogKeys = {"level", "format"};
 const Keys kMetricsKeys = {"listen"};
 // Settable in "defaults" and per console.
-const Keys kSharedKeys = {"intake_url",       "poll_interval_seconds", "page_size",
-                          "start_from",       "requests_per_second",   "lookback_seconds",
-                          "intake_gzip",      "ca_file",               "proxy"};
+const Keys kSharedKeys = {
+    "intake_url",       "poll_interval_seconds", "page_size", "start_from", "requests_per_second",
+    "lookback_seconds", "intake_gzip",           "ca_file",   "proxy"};
 const Keys kConsoleOnlyKeys = {"name",     "url",         "api_token", "intake_key",
                                "site_ids", "account_ids", "streams"};
 const Keys kStreamKeys = {"enabled", "poll_interval_seconds", "page_size", "start_from",
@@ -73,11 +73,20 @@ std::string JoinKeys(const Keys& keys) {
 // ---- JSON paths ----
 
 bool IsPlainKey(std::string_view k) {
-  return !k.empty() &&
-         std::all_of(k.begin(), k.end(), [](unsigned char c) { return std::isalnum(c) || c == '_'; });
+  return !k.empty() && std::all_of(k.begin(), k.end(),
+                                   [](unsigned char c) { return std::isalnum(c) || c == '_'; });
+}
+
+// A string that is probably a pasted secret rather than a name or a path:
+// never echo it and refuse it where a name or path is expected.
+bool LooksLikeSecret(std::string_view s) {
+  return s.size() > 64 && s.find('/') == std::string_view::npos;
 }
 
 std::string Child(const std::string& parent, std::string_view key) {
+  // An unknown key may be a secret pasted in the wrong place: don't echo it.
+  if (LooksLikeSecret(key))
+    return parent + "[<a key of " + std::to_string(key.size()) + " characters>]";
   if (!IsPlainKey(key)) return parent + "[\"" + Excerpt(key, 40) + "\"]";
   return parent.empty() ? std::string(key) : parent + "." + std::string(key);
 }
@@ -90,15 +99,23 @@ std::string Item(const std::string& parent, size_t index) {
 
 std::string TypeName(const json& v) {
   switch (v.type()) {
-    case json::value_t::string: return "a string";
-    case json::value_t::boolean: return "a boolean";
+    case json::value_t::string:
+      return "a string";
+    case json::value_t::boolean:
+      return "a boolean";
     case json::value_t::number_integer:
-    case json::value_t::number_unsigned: return "an integer";
-    case json::value_t::number_float: return "a number";
-    case json::value_t::null: return "null";
-    case json::value_t::object: return "an object";
-    case json::value_t::array: return "an array";
-    default: return "nothing";
+    case json::value_t::number_unsigned:
+      return "an integer";
+    case json::value_t::number_float:
+      return "a number";
+    case json::value_t::null:
+      return "null";
+    case json::value_t::object:
+      return "an object";
+    case json::value_t::array:
+      return "an array";
+    default:
+      return "nothing";
   }
 }
 
@@ -112,19 +129,26 @@ std::string Shown(const json& v) {
 
 // ---- Suggestions ----
 
+// Optimal string alignment distance (Levenshtein plus adjacent
+// transpositions, the commonest typo), case-insensitive.
 size_t EditDistance(std::string_view a, std::string_view b) {
-  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  const auto same = [](char x, char y) {
+    return std::tolower(static_cast<unsigned char>(x)) ==
+           std::tolower(static_cast<unsigned char>(y));
+  };
+  std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
+  for (size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
   for (size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
     for (size_t j = 1; j <= b.size(); ++j) {
-      const bool same = std::tolower(static_cast<unsigned char>(a[i - 1])) ==
-                        std::tolower(static_cast<unsigned char>(b[j - 1]));
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (same ? 0 : 1)});
+      d[i][j] = std::min(
+          {d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (same(a[i - 1], b[j - 1]) ? 0 : 1)});
+      if (i > 1 && j > 1 && same(a[i - 1], b[j - 2]) && same(a[i - 2], b[j - 1])) {
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+      }
     }
-    std::swap(prev, cur);
   }
-  return prev[b.size()];
+  return d[a.size()][b.size()];
 }
 
 // The closest candidate when it is close enough to be a likely typo: a few
@@ -156,23 +180,37 @@ std::string WhereHint(std::string_view key, Where where) {
   if (Contains(kSharedKeys, key) && where == Where::kStream) {
     return "\"" + k + "\" can be set in defaults or per console, not per stream";
   }
-  if (Contains(kSharedKeys, key) && (where == Where::kTop || where == Where::kLog ||
-                                     where == Where::kMetrics)) {
+  if (Contains(kSharedKeys, key) &&
+      (where == Where::kTop || where == Where::kLog || where == Where::kMetrics)) {
     return "\"" + k + "\" goes in defaults or in a console";
   }
   if (Contains(kTopKeys, key) && where != Where::kTop) return "\"" + k + "\" is a top-level key";
-  if (Contains(kLogKeys, key) && where != Where::kLog) return "\"" + k + "\" belongs in log (log." + k + ")";
-  if (key == "listen" && where != Where::kMetrics) return "\"listen\" belongs in metrics (metrics.listen)";
+  if (Contains(kLogKeys, key) && where != Where::kLog)
+    return "\"" + k + "\" belongs in log (log." + k + ")";
+  if (key == "listen" && where != Where::kMetrics)
+    return "\"listen\" belongs in metrics (metrics.listen)";
   return "";
 }
 
-// A string that is probably a pasted secret rather than a name or a path:
-// never echo it and refuse it where a name or path is expected.
-bool LooksLikeSecret(std::string_view s) { return s.size() > 64 && s.find('/') == std::string_view::npos; }
+// Every key of every level, for suggestions across levels.
+const Keys& AllKeys() {
+  static const Keys all = [] {
+    Keys k;
+    for (const Keys* set :
+         {&kTopKeys, &kLogKeys, &kMetricsKeys, &kSharedKeys, &kConsoleOnlyKeys, &kStreamKeys}) {
+      for (std::string_view key : *set) {
+        if (!Contains(k, key)) k.push_back(key);
+      }
+    }
+    return k;
+  }();
+  return all;
+}
 
 bool IsEnvName(std::string_view s) {
   if (s.empty() || std::isdigit(static_cast<unsigned char>(s.front()))) return false;
-  return std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isalnum(c) || c == '_'; });
+  return std::all_of(s.begin(), s.end(),
+                     [](unsigned char c) { return std::isalnum(c) || c == '_'; });
 }
 
 // ---- Parse errors ----
@@ -216,8 +254,12 @@ class DuplicateKeyFinder {
  public:
   bool OnEvent(json::parse_event_t event, const json& parsed) {
     switch (event) {
-      case json::parse_event_t::object_start: frames_.push_back(Frame{false}); break;
-      case json::parse_event_t::array_start: frames_.push_back(Frame{true}); break;
+      case json::parse_event_t::object_start:
+        frames_.emplace_back().is_array = false;
+        break;
+      case json::parse_event_t::array_start:
+        frames_.emplace_back().is_array = true;
+        break;
       case json::parse_event_t::key: {
         Frame& f = frames_.back();
         f.key = parsed.get<std::string>();
@@ -229,7 +271,9 @@ class DuplicateKeyFinder {
         frames_.pop_back();
         ElementDone();
         break;
-      case json::parse_event_t::value: ElementDone(); break;
+      case json::parse_event_t::value:
+        ElementDone();
+        break;
     }
     return true;
   }
@@ -314,7 +358,8 @@ class Checker {
     }
     if (const json* log = Find(root, "log"); log && ExpectObject(*log, "log")) {
       CheckKeys(*log, "log", kLogKeys, Where::kLog);
-      if (const json* v = Find(*log, "level")) ReadEnum(*v, "log.level", kLogLevels, &config_.log.level);
+      if (const json* v = Find(*log, "level"))
+        ReadEnum(*v, "log.level", kLogLevels, &config_.log.level);
       if (const json* v = Find(*log, "format")) {
         ReadEnum(*v, "log.format", kLogFormats, &config_.log.format);
       }
@@ -322,7 +367,8 @@ class Checker {
     if (const json* m = Find(root, "metrics"); m && ExpectObject(*m, "metrics")) {
       CheckKeys(*m, "metrics", kMetricsKeys, Where::kMetrics);
       std::string listen;
-      if (const json* v = Find(*m, "listen"); v && ReadString(*v, "metrics.listen", &listen, true)) {
+      if (const json* v = Find(*m, "listen");
+          v && ReadString(*v, "metrics.listen", &listen, true)) {
         if (Status s = CheckListenAddress(listen); !listen.empty() && !s.ok()) {
           Error("metrics.listen", s.message());
         } else {
@@ -378,6 +424,12 @@ class Checker {
         if (auto s = Suggest(key, allowed)) {
           hint = "did you mean \"" + std::string(*s) + "\"?";
           Error(Child(path, key), "unknown key (" + hint + ")");
+          continue;
+        }
+        // A typo of a key that belongs at another level ("pagesize" at the top).
+        if (auto s = Suggest(key, AllKeys()); s && !Contains(allowed, *s)) {
+          Error(Child(path, key),
+                "unknown key (did you mean \"" + std::string(*s) + "\"?); " + WhereHint(*s, where));
           continue;
         }
         hint = "expected one of: " + JoinKeys(allowed);
@@ -471,6 +523,12 @@ class Checker {
       } else if (key == "start_from") {
         if (!ReadString(*v, path, &s)) continue;
         // Only the syntax is checked here; "now" is taken when a stream starts.
+        // At most 7 digits keep a duration in days far from int64 overflow.
+        const size_t digits = s.find_first_not_of("0123456789");
+        if (!ParseIsoTime(s).ok() && (digits == std::string::npos ? s.size() : digits) > 7) {
+          Error(path, "duration \"" + Excerpt(s, 40) + "\" is too large");
+          continue;
+        }
         auto parsed = ParseStartFrom(s, 0);
         if (parsed.ok()) {
           out->start_from = s;
@@ -522,7 +580,8 @@ class Checker {
       return;
     }
     if (!consoles->is_array()) {
-      Error("consoles", "must be an array of console objects ([{...}]), got " + TypeName(*consoles));
+      Error("consoles",
+            "must be an array of console objects ([{...}]), got " + TypeName(*consoles));
       return;
     }
     if (consoles->empty()) {
@@ -536,7 +595,7 @@ class Checker {
       if (!c->name.empty()) {
         auto [it, inserted] = first_index.emplace(c->name, i);
         if (!inserted) {
-          Error(Item(Item("consoles", i), 0).substr(0, 0) + Item("consoles", i) + ".name",
+          Error(Item("consoles", i) + ".name",
                 "duplicate console name \"" + c->name + "\", also used by " +
                     Item("consoles", it->second) +
                     "; names must be unique because they name the state files");
@@ -546,7 +605,8 @@ class Checker {
     }
   }
 
-  std::optional<ConsoleConfig> CheckConsole(const json& c, size_t index, const Overrides& defaults) {
+  std::optional<ConsoleConfig> CheckConsole(const json& c, size_t index,
+                                            const Overrides& defaults) {
     const std::string path = Item("consoles", index);
     if (!c.is_object()) {
       Error(path, "must be an object with name, url, api_token and intake_key, got " + TypeName(c));
@@ -583,7 +643,8 @@ class Checker {
       CheckSecret(*v, path + ".intake_key", label, &out.intake_key);
     }
     if (const json* v = Find(c, "site_ids")) CheckIds(*v, path + ".site_ids", &out.site_ids);
-    if (const json* v = Find(c, "account_ids")) CheckIds(*v, path + ".account_ids", &out.account_ids);
+    if (const json* v = Find(c, "account_ids"))
+      CheckIds(*v, path + ".account_ids", &out.account_ids);
 
     Overrides own;
     ReadSettings(c, path, kSharedKeys, &own);
@@ -668,8 +729,9 @@ class Checker {
         }
         const auto& name = env->get_ref<const std::string&>();
         if (LooksLikeSecret(name) || !IsEnvName(name)) {
-          Error(p, "must be an environment variable name (letters, digits and _, not starting "
-                   "with a digit); to give the secret itself, use a plain string");
+          Error(p,
+                "must be an environment variable name (letters, digits and _, not starting "
+                "with a digit); to give the secret itself, use a plain string");
           return;
         }
         out->kind = SecretRef::Kind::kEnv;
@@ -684,8 +746,9 @@ class Checker {
         }
         const auto& name = file.get_ref<const std::string&>();
         if (LooksLikeSecret(name)) {
-          Error(p, "does not look like a file path; to give the secret itself, use a plain "
-                   "string");
+          Error(p,
+                "does not look like a file path; to give the secret itself, use a plain "
+                "string");
           return;
         }
         out->kind = SecretRef::Kind::kFile;
@@ -719,7 +782,8 @@ class Checker {
           continue;
         }
         std::string msg = "unknown stream";
-        if (auto s = Suggest(key, known_names_)) msg += " (did you mean \"" + std::string(*s) + "\"?)";
+        if (auto s = Suggest(key, known_names_))
+          msg += " (did you mean \"" + std::string(*s) + "\"?)";
         Error(Child(path, key), msg + "; known streams: " + JoinKeys(known_names_));
       }
     }
@@ -742,8 +806,9 @@ class Checker {
           ReadSettings(v, spath, kStreamKeys, &own);
           merged.Overlay(own);
           if (!s.enabled && v.size() > (v.contains("enabled") ? 1u : 0u)) {
-            AddWarning(spath + ": settings are given but the stream is disabled; add "
-                               "\"enabled\": true to use them");
+            AddWarning(spath +
+                       ": settings are given but the stream is disabled; add "
+                       "\"enabled\": true to use them");
           }
         }
       }
@@ -807,8 +872,8 @@ Result<Config> ParseConfig(std::string_view text, std::string_view source,
   } catch (const json::exception& e) {
     // Every access above checks the type first; this is a bug, reported
     // without any value.
-    return InvalidArgument(src + ": internal error while checking the configuration: " +
-                           CleanParseMessage(e.what()));
+    return InvalidArgument(
+        src + ": internal error while checking the configuration: " + CleanParseMessage(e.what()));
   }
   return checker.Finish();
 }

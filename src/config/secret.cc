@@ -38,9 +38,12 @@ Status CheckValue(std::string_view trimmed, const std::string& source) {
 
 std::string SecretRef::Describe() const {
   switch (kind) {
-    case Kind::kLiteral: return "inline value";
-    case Kind::kEnv: return "env " + value;
-    case Kind::kFile: return "file " + value;
+    case Kind::kLiteral:
+      return "inline value";
+    case Kind::kEnv:
+      return "env " + value;
+    case Kind::kFile:
+      return "file " + value;
   }
   return "unknown";
 }

@@ -19,7 +19,8 @@ bool HasSpaceOrControl(std::string_view s) {
 }
 
 bool AllDigits(std::string_view s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
+  return !s.empty() &&
+         std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
 }
 
 struct HostPort {
@@ -50,7 +51,8 @@ Result<HostPort> SplitHostPort(std::string_view authority, bool port_required, i
     }
   } else {
     const size_t colon = authority.find(':');
-    if (colon != std::string_view::npos && authority.find(':', colon + 1) != std::string_view::npos) {
+    if (colon != std::string_view::npos &&
+        authority.find(':', colon + 1) != std::string_view::npos) {
       return InvalidArgument("an IPv6 address must be written in brackets, e.g. [::1]:8080");
     }
     const std::string_view host = authority.substr(0, colon);
@@ -64,7 +66,8 @@ Result<HostPort> SplitHostPort(std::string_view authority, bool port_required, i
     });
     if (!valid || host.front() == '.' || host.front() == '-' ||
         host.find("..") != std::string_view::npos) {
-      return InvalidArgument("\"" + std::string(host.substr(0, 80)) + "\" is not a valid host name");
+      return InvalidArgument("\"" + std::string(host.substr(0, 80)) +
+                             "\" is not a valid host name");
     }
     out.host = Lower(host);
   }
@@ -108,7 +111,8 @@ struct SplitUrl {
 // control characters. `default_scheme` applies to a bare "host[:port]".
 Result<SplitUrl> Split(std::string_view text, std::string_view default_scheme) {
   if (text.empty()) return InvalidArgument("must not be empty");
-  if (HasSpaceOrControl(text)) return InvalidArgument("must not contain spaces or control characters");
+  if (HasSpaceOrControl(text))
+    return InvalidArgument("must not contain spaces or control characters");
   SplitUrl out;
   std::string_view rest = text;
   const size_t sep = text.find("://");
@@ -205,7 +209,8 @@ Result<std::string> CheckProxyUrl(std::string_view text) {
 }
 
 Status CheckListenAddress(std::string_view text) {
-  if (HasSpaceOrControl(text)) return InvalidArgument("must not contain spaces or control characters");
+  if (HasSpaceOrControl(text))
+    return InvalidArgument("must not contain spaces or control characters");
   if (text.find("://") != std::string_view::npos || text.find('/') != std::string_view::npos) {
     return InvalidArgument("must be host:port without a scheme or path, e.g. 127.0.0.1:9464");
   }

@@ -1,5 +1,7 @@
 #include "s1c/obs/logging.h"
 
+#include "s1c/core/iso_time.h"
+
 #include <unistd.h>
 
 #include <cstdio>
@@ -16,17 +18,10 @@ namespace {
 class JsonLineFormatter final : public spdlog::formatter {
  public:
   void format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) override {
-    using namespace std::chrono;
-    const auto since_epoch = msg.time.time_since_epoch();
-    const auto secs = duration_cast<seconds>(since_epoch);
-    const auto micros = duration_cast<microseconds>(since_epoch - secs).count();
-    const std::time_t tt = secs.count();
-    std::tm tm{};
-    gmtime_r(&tt, &tm);
-    char stamp[40];
-    std::snprintf(stamp, sizeof stamp, "%04d-%02d-%02dT%02d:%02d:%02d.%06lldZ", tm.tm_year + 1900,
-                  tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                  static_cast<long long>(micros));
+    const int64_t micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                               msg.time.time_since_epoch())
+                               .count();
+    const std::string stamp = FormatIsoTime(micros);
     const auto level = spdlog::level::to_string_view(msg.level);
     std::string line = std::string("{\"time\":\"") + stamp + "\",\"level\":\"" +
                        std::string(level.data(), level.size()) + "\",\"msg\":\"" +
