@@ -158,6 +158,10 @@ Result<int64_t> ParseDurationMicros(std::string_view text) {
   else
     return InvalidArgument("unknown duration unit in \"" + std::string(text.substr(0, 64)) +
                            "\" (use s, m, h or d)");
+  // Nobody needs more than a century back; refusing it keeps the arithmetic in range.
+  if (value * seconds_per_unit > int64_t{100} * 366 * 86400) {
+    return InvalidArgument("duration too large: \"" + std::string(text.substr(0, 64)) + "\" (at most 100 years)");
+  }
   return value * seconds_per_unit * 1000000;
 }
 

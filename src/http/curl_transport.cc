@@ -26,7 +26,8 @@ namespace internal {
 Status CurlErrorToStatus(int curl_code, std::string_view host_view, std::string_view detail_view) {
   const std::string host(host_view);
   const std::string detail(detail_view);
-  switch (static_cast<CURLcode>(curl_code)) {
+  // On the int: a value outside CURLcode's range must not be cast to it.
+  switch (curl_code) {
     case CURLE_OPERATION_TIMEDOUT:
       return Unavailable("request to host " + host + " timed out: " + detail);
     case CURLE_COULDNT_RESOLVE_HOST:
@@ -73,8 +74,8 @@ Status CurlErrorToStatus(int curl_code, std::string_view host_view, std::string_
       return Corrupt("could not decode the response body from host " + host + ": " + detail);
     case CURLE_UNSUPPORTED_PROTOCOL:
     case CURLE_URL_MALFORMAT:
-      return InvalidArgument("refused URL for host " + host + " (only http and https are allowed): " +
-                             detail);
+      return InvalidArgument("refused URL for host " + host +
+                             " (only http and https are allowed): " + detail);
     default:
       return Unavailable("request to host " + host + " failed: " + detail + " (curl error " +
                          std::to_string(curl_code) + ")");
@@ -112,13 +113,14 @@ using Slist = std::unique_ptr<curl_slist, SlistDeleter>;
 char Lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return Lower(x) == Lower(y); });
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
+                                            [](char x, char y) { return Lower(x) == Lower(y); });
 }
 
 std::string_view Trim(std::string_view v) {
   while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
-  while (!v.empty() && (v.back() == ' ' || v.back() == '\t' || v.back() == '\r' || v.back() == '\n')) {
+  while (!v.empty() &&
+         (v.back() == ' ' || v.back() == '\t' || v.back() == '\r' || v.back() == '\n')) {
     v.remove_suffix(1);
   }
   return v;
@@ -222,6 +224,9 @@ class OptionSetter {
   CURLcode rc_ = CURLE_OK;
 };
 
+// HttpTransport over libcurl. Owns its idle handle pairs; each Send borrows
+// one for its whole transfer, so concurrent Sends never share a handle.
+// Thread-safe.
 class CurlTransport final : public HttpTransport {
  public:
   CurlTransport(CurlOptions options, StopToken stop)

@@ -120,10 +120,10 @@ bool ParseImfFixdate(std::string_view v, DateTime* t) {
 bool ParseRfc850(std::string_view v, int64_t now_seconds, DateTime* t) {
   Scanner s(v);
   int ignored_weekday, yy;
-  if (!(s.Name(kLongDays, &ignored_weekday) && s.Char(',') && s.Char(' ') &&
-        s.Digits(2, &t->day) && s.Char('-') && s.Name(kMonths, &t->month) && s.Char('-') &&
-        s.Digits(2, &yy) && s.Char(' ') && s.TimeOfDay(&t->hour, &t->minute, &t->second) &&
-        s.Char(' ') && s.Gmt() && s.AtEnd())) {
+  if (!(s.Name(kLongDays, &ignored_weekday) && s.Char(',') && s.Char(' ') && s.Digits(2, &t->day) &&
+        s.Char('-') && s.Name(kMonths, &t->month) && s.Char('-') && s.Digits(2, &yy) &&
+        s.Char(' ') && s.TimeOfDay(&t->hour, &t->minute, &t->second) && s.Char(' ') && s.Gmt() &&
+        s.AtEnd())) {
     return false;
   }
   using namespace std::chrono;

@@ -74,9 +74,9 @@ PostResult Classify(const Result<http::Response>& reply, const ForwarderOptions&
   const std::string excerpt = Excerpt(response.body, kExcerptBytes, {intake_key});
   if (status == 408 || status == 429 || (status >= 500 && status < 600)) {
     r.outcome = Outcome::kRetryable;
-    r.error = Status(status == 429 ? StatusCode::kRateLimited : StatusCode::kUnavailable,
-                     "intake answered HTTP " + code + " for console " + options.console + ": " +
-                         excerpt);
+    r.error =
+        Status(status == 429 ? StatusCode::kRateLimited : StatusCode::kUnavailable,
+               "intake answered HTTP " + code + " for console " + options.console + ": " + excerpt);
     if (const std::string* value = response.FindHeader("retry-after")) {
       if (auto delay = http::ParseRetryAfter(*value, now_micros)) r.error.WithRetryAfter(*delay);
     }

@@ -97,7 +97,8 @@ std::string ErrorTitles(std::string_view body) {
       const auto title = e.find("title");
       const auto detail = e.find("detail");
       if (title != e.end() && title->is_string()) one = title->get<std::string>();
-      if (detail != e.end() && detail->is_string() && !detail->get_ref<const std::string&>().empty()) {
+      if (detail != e.end() && detail->is_string() &&
+          !detail->get_ref<const std::string&>().empty()) {
         one += one.empty() ? detail->get<std::string>() : " (" + detail->get<std::string>() + ")";
       }
       if (one.empty()) continue;
@@ -116,7 +117,8 @@ Status Redact(const Status& status, std::string_view secret) {
   if (status.ok() || secret.size() < 4) return status;
   std::string message = status.message();
   bool changed = false;
-  for (size_t pos = message.find(secret); pos != std::string::npos; pos = message.find(secret, pos)) {
+  for (size_t pos = message.find(secret); pos != std::string::npos;
+       pos = message.find(secret, pos)) {
     message.replace(pos, secret.size(), "***");
     changed = true;
   }
@@ -203,7 +205,8 @@ Status ClassifyResponse(const http::Response& response, std::string_view what,
     return status;
   }
   if (code == 408) return Unavailable(message("the console timed out waiting for the request"));
-  if (code >= 500 && code < 600) return Unavailable(message("the console failed or is unavailable"));
+  if (code >= 500 && code < 600)
+    return Unavailable(message("the console failed or is unavailable"));
   if (code >= 400 && code < 500) return Status(StatusCode::kRejected, message("request rejected"));
   if (code >= 300 && code < 400) {
     // Redirects are not followed: a console URL that redirects is misconfigured.
@@ -223,7 +226,8 @@ S1Client::S1Client(http::HttpTransport& transport, const Clock& clock, ConsoleAp
 Result<Page> S1Client::FetchPage(const StreamSpec& spec, const PageQuery& query) {
   const std::string what = "GET " + std::string(kApiPrefix) + std::string(spec.path);
   // Read on every request so a rotated token is picked up without restart.
-  Result<std::string> token = token_ ? token_() : Result<std::string>(Internal("no token provider"));
+  Result<std::string> token =
+      token_ ? token_() : Result<std::string>(Internal("no token provider"));
   if (!token.ok()) {
     return Status(StatusCode::kUnauthenticated,
                   what + ": cannot read the API token: " + token.status().message());
@@ -245,7 +249,8 @@ Result<std::string> S1Client::GetRaw(std::string_view path_and_query, std::strin
   std::string_view path = path_and_query.substr(0, path_and_query.find('?'));
   while (!path.empty() && path.front() == '/') path.remove_prefix(1);
   const std::string what = "GET " + std::string(kApiPrefix) + std::string(path);
-  Result<std::string> token = token_ ? token_() : Result<std::string>(Internal("no token provider"));
+  Result<std::string> token =
+      token_ ? token_() : Result<std::string>(Internal("no token provider"));
   if (!token.ok()) {
     return Status(StatusCode::kUnauthenticated,
                   what + ": cannot read the API token: " + token.status().message());

@@ -91,14 +91,22 @@ bool KeyEquals(std::string_view raw_key, bool has_escapes, const std::string& to
 
 const char* KindName(Kind kind) {
   switch (kind) {
-    case Kind::kNone: return "nothing";
-    case Kind::kObject: return "object";
-    case Kind::kArray: return "array";
-    case Kind::kString: return "string";
-    case Kind::kNumber: return "number";
-    case Kind::kTrue: return "true";
-    case Kind::kFalse: return "false";
-    case Kind::kNull: return "null";
+    case Kind::kNone:
+      return "nothing";
+    case Kind::kObject:
+      return "object";
+    case Kind::kArray:
+      return "array";
+    case Kind::kString:
+      return "string";
+    case Kind::kNumber:
+      return "number";
+    case Kind::kTrue:
+      return "true";
+    case Kind::kFalse:
+      return "false";
+    case Kind::kNull:
+      return "null";
   }
   return "nothing";
 }
@@ -150,14 +158,22 @@ bool Scanner::Expect(char c, const char* context) {
 Kind Scanner::PeekKind() const {
   if (p_ >= end_) return Kind::kNone;
   switch (*p_) {
-    case '{': return Kind::kObject;
-    case '[': return Kind::kArray;
-    case '"': return Kind::kString;
-    case 't': return Kind::kTrue;
-    case 'f': return Kind::kFalse;
-    case 'n': return Kind::kNull;
-    case '-': return Kind::kNumber;
-    default: return IsDigit(*p_) ? Kind::kNumber : Kind::kNone;
+    case '{':
+      return Kind::kObject;
+    case '[':
+      return Kind::kArray;
+    case '"':
+      return Kind::kString;
+    case 't':
+      return Kind::kTrue;
+    case 'f':
+      return Kind::kFalse;
+    case 'n':
+      return Kind::kNull;
+    case '-':
+      return Kind::kNumber;
+    default:
+      return IsDigit(*p_) ? Kind::kNumber : Kind::kNone;
   }
 }
 
@@ -165,8 +181,8 @@ bool Scanner::ScanString(std::string_view* content, bool* has_escapes) {
   const unsigned char* start = nullptr;
   if (!ScanStringRaw(&start, has_escapes)) return false;
   // p_ is just past the closing quote.
-  *content = std::string_view(reinterpret_cast<const char*>(start),
-                              static_cast<size_t>(p_ - 1 - start));
+  *content =
+      std::string_view(reinterpret_cast<const char*>(start), static_cast<size_t>(p_ - 1 - start));
   return true;
 }
 
@@ -188,7 +204,14 @@ bool Scanner::ScanStringRaw(const unsigned char** content_begin, bool* has_escap
       ++p_;
       if (p_ >= end_) return Fail("unterminated string");
       switch (*p_) {
-        case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
+        case '"':
+        case '\\':
+        case '/':
+        case 'b':
+        case 'f':
+        case 'n':
+        case 'r':
+        case 't':
           ++p_;
           break;
         case 'u':
@@ -252,7 +275,8 @@ bool Scanner::ScanLiteral(std::string_view word) {
 
 bool Scanner::ScanValue(int depth, std::span<Target> targets) {
   if (targets.size() > 32) return Fail("too many watch targets");  // A caller bug, not input.
-  const uint32_t mask = targets.empty() ? 0 : static_cast<uint32_t>((uint64_t{1} << targets.size()) - 1);
+  const uint32_t mask =
+      targets.empty() ? 0 : static_cast<uint32_t>((uint64_t{1} << targets.size()) - 1);
   return ScanValueAt(depth, targets, mask, 0);
 }
 
@@ -268,9 +292,12 @@ bool Scanner::ScanValueAt(int depth, std::span<Target> targets, uint32_t mask, s
       bool escapes;
       return ScanStringRaw(&ignored, &escapes);
     }
-    case 't': return ScanLiteral("true");
-    case 'f': return ScanLiteral("false");
-    case 'n': return ScanLiteral("null");
+    case 't':
+      return ScanLiteral("true");
+    case 'f':
+      return ScanLiteral("false");
+    case 'n':
+      return ScanLiteral("null");
     default:
       if (*p_ == '-' || IsDigit(*p_)) return ScanNumber();
       return Fail("expected a value");
@@ -395,14 +422,30 @@ std::string Unescape(std::string_view content) {
     const char e = content[i + 1];
     i += 2;
     switch (e) {
-      case '"': out.push_back('"'); break;
-      case '\\': out.push_back('\\'); break;
-      case '/': out.push_back('/'); break;
-      case 'b': out.push_back('\b'); break;
-      case 'f': out.push_back('\f'); break;
-      case 'n': out.push_back('\n'); break;
-      case 'r': out.push_back('\r'); break;
-      case 't': out.push_back('\t'); break;
+      case '"':
+        out.push_back('"');
+        break;
+      case '\\':
+        out.push_back('\\');
+        break;
+      case '/':
+        out.push_back('/');
+        break;
+      case 'b':
+        out.push_back('\b');
+        break;
+      case 'f':
+        out.push_back('\f');
+        break;
+      case 'n':
+        out.push_back('\n');
+        break;
+      case 'r':
+        out.push_back('\r');
+        break;
+      case 't':
+        out.push_back('\t');
+        break;
       case 'u': {
         const int32_t u = Hex4(content, i);
         if (u < 0) {

@@ -37,10 +37,10 @@ const char* KindName(Kind kind);
 
 // Where a watched pointer landed inside the last scanned value.
 struct Found {
-  Kind kind = Kind::kNone;  // kNone: the pointer did not resolve.
-  size_t begin = 0;         // Span of the value in the text. For a string:
-  size_t end = 0;           // the content between the quotes.
-  bool has_escapes = false; // Strings only: content contains a backslash.
+  Kind kind = Kind::kNone;   // kNone: the pointer did not resolve.
+  size_t begin = 0;          // Span of the value in the text. For a string:
+  size_t end = 0;            // the content between the quotes.
+  bool has_escapes = false;  // Strings only: content contains a backslash.
 };
 
 // A JSON pointer to watch while scanning a value.

@@ -17,9 +17,8 @@ using json_scan::Target;
 
 constexpr size_t kExcerptBytes = 200;
 
-std::string Quote(std::string_view s) { return "\"" + std::string(s) + "\""; }
-
-Status PageCorrupt(const std::string& what, std::string_view excerpt_of, const char* excerpt_label) {
+Status PageCorrupt(const std::string& what, std::string_view excerpt_of,
+                   const char* excerpt_label) {
   return Corrupt("SentinelOne page " + what + "; " + excerpt_label + ": " +
                  Excerpt(excerpt_of, kExcerptBytes));
 }
@@ -150,9 +149,9 @@ Status ScanPagination(std::string_view body, Scanner& s, Page* page) {
   }
   if (kind != Kind::kObject) {
     if (kind == Kind::kNone && !s.ScanValue(1)) return SyntaxError(s, body, " in \"pagination\"");
-    return PageCorrupt(std::string("has \"pagination\" = ") + json_scan::KindName(kind) +
-                           ", not an object",
-                       body, "body starts");
+    return PageCorrupt(
+        std::string("has \"pagination\" = ") + json_scan::KindName(kind) + ", not an object", body,
+        "body starts");
   }
   std::array<Target, 2> targets;
   json_scan::ParsePointer("/nextCursor", &targets[0]);
@@ -193,14 +192,15 @@ Result<Page> ParsePage(const StreamSpec& spec, std::string_view body) {
   if (s.AtEnd()) return PageCorrupt("is empty (expected a JSON object)", body, "body");
   if (s.Peek() != '{') {
     if (s.Peek() == '<') {
-      return PageCorrupt("is not JSON (it looks like an HTML page, e.g. a proxy or rate-limit error)",
-                         body, "body starts");
+      return PageCorrupt(
+          "is not JSON (it looks like an HTML page, e.g. a proxy or rate-limit error)", body,
+          "body starts");
     }
     const Kind kind = s.PeekKind();
     if (kind == Kind::kNone) return PageCorrupt("is not JSON", body, "body starts");
-    return PageCorrupt(std::string("is a JSON ") + json_scan::KindName(kind) +
-                           ", not an object with \"data\"",
-                       body, "body starts");
+    return PageCorrupt(
+        std::string("is a JSON ") + json_scan::KindName(kind) + ", not an object with \"data\"",
+        body, "body starts");
   }
 
   Page page;
@@ -238,9 +238,9 @@ Result<Page> ParsePage(const StreamSpec& spec, std::string_view body) {
       const Kind kind = s.PeekKind();
       if (kind != Kind::kArray) {
         if (kind == Kind::kNone && !s.ScanValue(1)) return SyntaxError(s, body, " in \"data\"");
-        return PageCorrupt(std::string("has \"data\" = ") + json_scan::KindName(kind) +
-                               ", not an array",
-                           body, "body starts");
+        return PageCorrupt(
+            std::string("has \"data\" = ") + json_scan::KindName(kind) + ", not an array", body,
+            "body starts");
       }
       S1C_RETURN_IF_ERROR(ScanData(spec, body, s, targets, &page));
     } else if (key == "pagination" && !seen_pagination) {
@@ -264,9 +264,9 @@ Result<Page> ParsePage(const StreamSpec& spec, std::string_view body) {
   }
   s.SkipWhitespace();
   if (!s.AtEnd()) {
-    return PageCorrupt("has trailing data after the JSON object at byte " +
-                           std::to_string(s.offset()),
-                       body, "body starts");
+    return PageCorrupt(
+        "has trailing data after the JSON object at byte " + std::to_string(s.offset()), body,
+        "body starts");
   }
   if (!seen_data) return PageCorrupt("has no \"data\" array", body, "body starts");
   return page;

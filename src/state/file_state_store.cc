@@ -51,7 +51,8 @@ Status CheckNames(std::string_view console, std::string_view name) {
   return Status::Ok();
 }
 
-int RetryOnEintr(const std::function<int()>& call) {
+template <typename Call>
+int RetryOnEintr(Call call) {
   int rc;
   do {
     rc = call();
@@ -80,7 +81,8 @@ Status MakeDirs(const fs::path& dir) {
 }
 
 Status FsyncDir(const fs::path& dir) {
-  const int fd = RetryOnEintr([&] { return ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); });
+  const int fd =
+      RetryOnEintr([&] { return ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); });
   if (fd < 0) return Io("cannot open directory", dir, errno);
   const int rc = ::fsync(fd);
   const int err = errno;
@@ -150,9 +152,7 @@ Result<ReadOutcome> ReadFile(const fs::path& path, std::string* out) {
   return ReadOutcome::kOk;
 }
 
-Status ResetHint(const Status& decode_error, const fs::path& path, std::string_view console,
-                 std::string_view name) {
-  (void)path;
+Status ResetHint(const Status& decode_error, std::string_view console, std::string_view name) {
   return Status(decode_error.code(),
                 decode_error.message() +
                     "; to start this stream again from start_from run: s1-collector state reset "
@@ -196,7 +196,8 @@ Result<Checkpoint> DecodeCheckpoint(std::string_view text, std::string_view sour
 
     Checkpoint cp;
     const auto watermark = doc.find("watermark");
-    if (watermark == doc.end() || !watermark->is_string()) return corrupt("\"watermark\" is not a string");
+    if (watermark == doc.end() || !watermark->is_string())
+      return corrupt("\"watermark\" is not a string");
     cp.watermark = watermark->get<std::string>();
     Result<int64_t> us = ParseIsoTime(cp.watermark);
     if (!us.ok()) return corrupt("\"watermark\": " + us.status().message());
@@ -218,7 +219,8 @@ Result<Checkpoint> DecodeCheckpoint(std::string_view text, std::string_view sour
         const auto time = k.is_object() ? k.find("time_us") : k.end();
         if (!k.is_object() || key == k.end() || !key->is_string() || time == k.end() ||
             !time->is_number_integer()) {
-          return corrupt("\"recent_keys\" holds an entry that is not {\"key\":string,\"time_us\":int}");
+          return corrupt(
+              "\"recent_keys\" holds an entry that is not {\"key\":string,\"time_us\":int}");
         }
         cp.recent_keys.push_back({key->get<std::string>(), time->get<int64_t>()});
       }
@@ -241,7 +243,8 @@ Result<Checkpoint> DecodeCheckpoint(std::string_view text, std::string_view sour
 
 FileStateStore::FileStateStore(std::filesystem::path dir) : dir_(std::move(dir)) {}
 
-std::filesystem::path FileStateStore::PathFor(std::string_view console, std::string_view name) const {
+std::filesystem::path FileStateStore::PathFor(std::string_view console,
+                                              std::string_view name) const {
   return dir_ / std::string(console) / (std::string(name) + std::string(kJsonSuffix));
 }
 
@@ -254,11 +257,12 @@ Result<std::optional<Checkpoint>> FileStateStore::Load(std::string_view console,
   if (!read.ok()) return read.status();
   if (*read == ReadOutcome::kMissing) return std::optional<Checkpoint>();
   Result<Checkpoint> cp = DecodeCheckpoint(text, path.string());
-  if (!cp.ok()) return ResetHint(cp.status(), path, console, name);
+  if (!cp.ok()) return ResetHint(cp.status(), console, name);
   return std::optional<Checkpoint>(std::move(*cp));
 }
 
-Status FileStateStore::Commit(std::string_view console, std::string_view name, const Checkpoint& cp) {
+Status FileStateStore::Commit(std::string_view console, std::string_view name,
+                              const Checkpoint& cp) {
   S1C_RETURN_IF_ERROR(CheckNames(console, name));
   const fs::path path = PathFor(console, name);
   const std::string text = EncodeCheckpoint(cp);
@@ -304,9 +308,11 @@ Result<std::vector<StateEntry>> FileStateStore::List() {
     std::error_code dir_ec;
     if (!IsSafeComponent(console) || !it->is_directory(dir_ec)) continue;
     fs::directory_iterator files(it->path(), ec);
-    if (ec) return IoError("cannot read state directory " + it->path().string() + ": " + ec.message());
+    if (ec)
+      return IoError("cannot read state directory " + it->path().string() + ": " + ec.message());
     for (auto f = files; f != fs::directory_iterator(); f.increment(ec)) {
-      if (ec) return IoError("cannot read state directory " + it->path().string() + ": " + ec.message());
+      if (ec)
+        return IoError("cannot read state directory " + it->path().string() + ": " + ec.message());
       const std::string file = f->path().filename().string();
       if (file.size() <= kJsonSuffix.size() || !file.ends_with(kJsonSuffix)) continue;
       const std::string name = file.substr(0, file.size() - kJsonSuffix.size());

@@ -57,6 +57,9 @@ TEST(IsoTimeTest, DurationsAndStartFrom) {
   EXPECT_FALSE(ParseDurationMicros("h").ok());
   EXPECT_FALSE(ParseDurationMicros("3w").ok());
   EXPECT_FALSE(ParseDurationMicros("99999999999999d").ok());
+  EXPECT_FALSE(ParseDurationMicros("9999999999d").ok());
+  EXPECT_FALSE(ParseDurationMicros("36600000d").ok());
+  EXPECT_TRUE(ParseDurationMicros("36500d").ok());
 
   EXPECT_EQ(*ParseStartFrom("24h", kApr14), kApr14 - int64_t{86400} * 1000000);
   EXPECT_EQ(*ParseStartFrom("2022-04-14T06:19:49.402205Z", 0), kApr14);

@@ -1,0 +1,301 @@
+#include "s1c/state/file_state_store.h"
+
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+namespace s1c::state {
+namespace {
+
+namespace fs = std::filesystem;
+
+Checkpoint Sample() {
+  Checkpoint cp;
+  cp.watermark = "2026-01-01T00:26:06.581343Z";
+  cp.watermark_us = 1767227166581343;
+  cp.boundary_keys = {"1456081014700765184", "1456198914547777536@2026-01-01T08:14:36.461243Z"};
+  cp.recent_keys = {{"k1", 1767227166000000}, {"k\"2\xc3\xa9", 1767227166581343}};
+  cp.updated_at = "2026-01-01T00:30:00.000000Z";
+  cp.events_done = 12345;
+  return cp;
+}
+
+void ExpectSame(const Checkpoint& a, const Checkpoint& b) {
+  EXPECT_EQ(a.watermark, b.watermark);
+  EXPECT_EQ(a.watermark_us, b.watermark_us);
+  EXPECT_EQ(a.boundary_keys, b.boundary_keys);
+  ASSERT_EQ(a.recent_keys.size(), b.recent_keys.size());
+  for (size_t i = 0; i < a.recent_keys.size(); ++i) {
+    EXPECT_EQ(a.recent_keys[i].key, b.recent_keys[i].key);
+    EXPECT_EQ(a.recent_keys[i].time_us, b.recent_keys[i].time_us);
+  }
+  EXPECT_EQ(a.updated_at, b.updated_at);
+  EXPECT_EQ(a.events_done, b.events_done);
+}
+
+void WriteText(const fs::path& p, const std::string& text) {
+  fs::create_directories(p.parent_path());
+  std::ofstream(p, std::ios::binary) << text;
+}
+
+mode_t ModeOf(const fs::path& p) {
+  struct stat st;
+  EXPECT_EQ(::stat(p.c_str(), &st), 0) << p;
+  return st.st_mode & 07777;
+}
+
+std::set<std::string> FilesIn(const fs::path& dir) {
+  std::set<std::string> names;
+  for (const auto& e : fs::directory_iterator(dir)) names.insert(e.path().filename().string());
+  return names;
+}
+
+class FileStateStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string tmpl = (fs::path(::testing::TempDir()) / "s1c-state-XXXXXX").string();
+    ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
+    root_ = tmpl;
+    dir_ = root_ / "state";  // Not created: the store makes it.
+  }
+  void TearDown() override {
+    std::error_code ec;
+    fs::remove_all(root_, ec);
+  }
+
+  fs::path root_;
+  fs::path dir_;
+};
+
+TEST_F(FileStateStoreTest, MissingCheckpointIsNullopt) {
+  FileStateStore store(dir_);
+  Result<std::optional<Checkpoint>> cp = store.Load("eu", "activities");
+  ASSERT_TRUE(cp.ok()) << cp.status().ToString();
+  EXPECT_FALSE(cp->has_value());
+}
+
+TEST_F(FileStateStoreTest, RoundTrip) {
+  FileStateStore store(dir_);
+  ASSERT_TRUE(store.Commit("eu-prod", "activities", Sample()).ok());
+  Result<std::optional<Checkpoint>> cp = store.Load("eu-prod", "activities");
+  ASSERT_TRUE(cp.ok()) << cp.status().ToString();
+  ASSERT_TRUE(cp->has_value());
+  ExpectSame(**cp, Sample());
+  EXPECT_EQ(store.PathFor("eu-prod", "activities"), dir_ / "eu-prod" / "activities.json");
+
+  // A second commit replaces the first.
+  Checkpoint next = Sample();
+  next.watermark = "2026-01-01T01:00:00.000001Z";
+  next.watermark_us = 1767229200000001;
+  next.boundary_keys = {"x"};
+  next.recent_keys.clear();
+  ASSERT_TRUE(store.Commit("eu-prod", "activities", next).ok());
+  cp = store.Load("eu-prod", "activities");
+  ASSERT_TRUE(cp.ok() && cp->has_value());
+  ExpectSame(**cp, next);
+}
+
+TEST_F(FileStateStoreTest, AtomicWriteLeavesNoTempFileAndSetsModes) {
+  FileStateStore store(dir_);
+  ASSERT_TRUE(store.Commit("eu", "threats", Sample()).ok());
+  EXPECT_EQ(FilesIn(dir_ / "eu"), std::set<std::string>{"threats.json"});
+  EXPECT_EQ(ModeOf(dir_ / "eu" / "threats.json"), 0600u);
+  EXPECT_EQ(ModeOf(dir_ / "eu"), 0700u);
+  EXPECT_EQ(ModeOf(dir_), 0700u);
+}
+
+TEST_F(FileStateStoreTest, LeftoverTempFileFromACrashIsIgnoredAndReplaced) {
+  FileStateStore store(dir_);
+  ASSERT_TRUE(store.Commit("eu", "threats", Sample()).ok());
+  const fs::path tmp = dir_ / "eu" / "threats.json.tmp";
+  WriteText(tmp, "{\"version\":1,\"waterm");  // Torn write, never renamed.
+  Result<std::optional<Checkpoint>> cp = store.Load("eu", "threats");
+  ASSERT_TRUE(cp.ok() && cp->has_value());
+  ExpectSame(**cp, Sample());
+  ASSERT_TRUE(store.Commit("eu", "threats", Sample()).ok());
+  EXPECT_FALSE(fs::exists(tmp));
+}
+
+TEST_F(FileStateStoreTest, FileFormatIsVersionedJson) {
+  const std::string text = EncodeCheckpoint(Sample());
+  EXPECT_EQ(
+      text.rfind("{\n  \"version\": 1,\n  \"watermark\": \"2026-01-01T00:26:06.581343Z\",", 0), 0u)
+      << text;
+  EXPECT_NE(text.find("\"boundary_keys\""), std::string::npos);
+  EXPECT_NE(text.find("\"recent_keys\""), std::string::npos);
+  EXPECT_NE(text.find("\"updated_at\""), std::string::npos);
+  EXPECT_NE(text.find("\"events_done\": 12345"), std::string::npos);
+  Result<Checkpoint> back = DecodeCheckpoint(text, "mem");
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  ExpectSame(*back, Sample());
+}
+
+TEST_F(FileStateStoreTest, DecodeRecomputesWatermarkMicros) {
+  Checkpoint cp = Sample();
+  cp.watermark = "2026-01-01T01:00:00+01:00";
+  cp.watermark_us = 42;  // Stale: the text is the truth.
+  Result<Checkpoint> back = DecodeCheckpoint(EncodeCheckpoint(cp), "mem");
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->watermark, "2026-01-01T01:00:00+01:00");
+  EXPECT_EQ(back->watermark_us, 1767225600000000);
+}
+
+TEST_F(FileStateStoreTest, DecodeAcceptsMinimalFile) {
+  Result<Checkpoint> cp = DecodeCheckpoint(
+      R"({"version":1,"watermark":"2026-01-01T00:00:00Z","boundary_keys":[]})", "mem");
+  ASSERT_TRUE(cp.ok()) << cp.status().ToString();
+  EXPECT_TRUE(cp->recent_keys.empty());
+  EXPECT_EQ(cp->events_done, 0);
+}
+
+TEST_F(FileStateStoreTest, CorruptFileNamesThePathAndTheFix) {
+  FileStateStore store(dir_);
+  const fs::path path = store.PathFor("eu", "activities");
+  WriteText(path, "{\"version\":1,\"watermark\":\"2026-01-01T0");
+  Result<std::optional<Checkpoint>> cp = store.Load("eu", "activities");
+  ASSERT_FALSE(cp.ok());
+  EXPECT_EQ(cp.status().code(), StatusCode::kCorrupt);
+  const std::string m = cp.status().message();
+  EXPECT_NE(m.find("state file " + path.string() + " is corrupt"), std::string::npos) << m;
+  EXPECT_NE(m.find("s1-collector state reset --console eu --stream activities"), std::string::npos)
+      << m;
+  EXPECT_NE(m.find("start_from"), std::string::npos) << m;
+}
+
+TEST_F(FileStateStoreTest, UnknownVersionAndWrongShapesAreCorrupt) {
+  FileStateStore store(dir_);
+  const fs::path path = store.PathFor("eu", "threats");
+  const std::pair<const char*, const char*> cases[] = {
+      {R"({"version":2,"watermark":"2026-01-01T00:00:00Z","boundary_keys":[]})",
+       "unknown version 2"},
+      {R"({"watermark":"2026-01-01T00:00:00Z","boundary_keys":[]})", "no \"version\""},
+      {R"({"version":"1","watermark":"2026-01-01T00:00:00Z","boundary_keys":[]})",
+       "\"version\" is not"},
+      {R"([1])", "not a JSON object"},
+      {"", "not valid JSON"},
+      {R"({"version":1,"watermark":5,"boundary_keys":[]})", "\"watermark\" is not a string"},
+      {R"({"version":1,"watermark":"soon","boundary_keys":[]})",
+       "\"watermark\": not an ISO-8601 time"},
+      {R"({"version":1,"watermark":"2026-01-01T00:00:00Z"})", "\"boundary_keys\" is not an array"},
+      {R"({"version":1,"watermark":"2026-01-01T00:00:00Z","boundary_keys":[1]})", "non-string"},
+      {R"({"version":1,"watermark":"2026-01-01T00:00:00Z","boundary_keys":[],"recent_keys":[["k",1]]})",
+       "recent_keys"},
+      {R"({"version":1,"watermark":"2026-01-01T00:00:00Z","boundary_keys":[],"events_done":-1})",
+       "events_done"},
+      {R"({"version":1,"watermark":"2026-01-01T00:00:00Z","boundary_keys":[],"updated_at":7})",
+       "updated_at"},
+  };
+  for (const auto& [text, why] : cases) {
+    WriteText(path, text);
+    Result<std::optional<Checkpoint>> cp = store.Load("eu", "threats");
+    ASSERT_FALSE(cp.ok()) << text;
+    EXPECT_EQ(cp.status().code(), StatusCode::kCorrupt) << text;
+    EXPECT_NE(cp.status().message().find(why), std::string::npos) << cp.status().message();
+    EXPECT_NE(cp.status().message().find(path.string()), std::string::npos);
+    EXPECT_NE(cp.status().message().find("state reset --console eu --stream threats"),
+              std::string::npos);
+  }
+}
+
+TEST_F(FileStateStoreTest, BadNamesAreRejected) {
+  FileStateStore store(dir_);
+  for (const char* bad : {"", ".", "..", "a/b", "../x", "a b", "x\n", "caf\xc3\xa9"}) {
+    EXPECT_EQ(store.Load(bad, "activities").status().code(), StatusCode::kInvalidArgument) << bad;
+    EXPECT_EQ(store.Load("eu", bad).status().code(), StatusCode::kInvalidArgument) << bad;
+    EXPECT_EQ(store.Commit(bad, "activities", Sample()).code(), StatusCode::kInvalidArgument)
+        << bad;
+    EXPECT_EQ(store.Commit("eu", bad, Sample()).code(), StatusCode::kInvalidArgument) << bad;
+    EXPECT_EQ(store.Reset("eu", bad).code(), StatusCode::kInvalidArgument) << bad;
+  }
+  EXPECT_FALSE(fs::exists(dir_));
+  EXPECT_TRUE(store.Commit("eu_1.prod-2", "activities.backfill-1", Sample()).ok());
+}
+
+TEST_F(FileStateStoreTest, ResetDeletesAndIsIdempotent) {
+  FileStateStore store(dir_);
+  EXPECT_TRUE(store.Reset("eu", "activities").ok());  // Nothing there yet.
+  ASSERT_TRUE(store.Commit("eu", "activities", Sample()).ok());
+  ASSERT_TRUE(store.Commit("eu", "threats", Sample()).ok());
+  EXPECT_TRUE(store.Reset("eu", "activities").ok());
+  Result<std::optional<Checkpoint>> cp = store.Load("eu", "activities");
+  ASSERT_TRUE(cp.ok());
+  EXPECT_FALSE(cp->has_value());
+  cp = store.Load("eu", "threats");
+  ASSERT_TRUE(cp.ok());
+  EXPECT_TRUE(cp->has_value());
+  EXPECT_TRUE(store.Reset("eu", "activities").ok());
+}
+
+TEST_F(FileStateStoreTest, ResetClearsACorruptFile) {
+  FileStateStore store(dir_);
+  WriteText(store.PathFor("eu", "activities"), "garbage");
+  ASSERT_FALSE(store.Load("eu", "activities").ok());
+  ASSERT_TRUE(store.Reset("eu", "activities").ok());
+  Result<std::optional<Checkpoint>> cp = store.Load("eu", "activities");
+  ASSERT_TRUE(cp.ok());
+  EXPECT_FALSE(cp->has_value());
+}
+
+TEST_F(FileStateStoreTest, ListIsSortedAndSkipsNonCheckpoints) {
+  FileStateStore store(dir_);
+  EXPECT_TRUE(store.List().ok());
+  EXPECT_TRUE(store.List()->empty());  // No directory yet.
+
+  ASSERT_TRUE(store.Commit("us", "threats", Sample()).ok());
+  ASSERT_TRUE(store.Commit("eu", "threats", Sample()).ok());
+  ASSERT_TRUE(store.Commit("eu", "activities", Sample()).ok());
+  WriteText(dir_ / "eu" / "alerts.json.tmp", "torn");
+  WriteText(dir_ / "eu" / "notes.txt", "hello");
+  WriteText(dir_ / "dead-letter.ndjson", "{}\n");
+  WriteText(dir_ / "stray.json", "{}");
+  fs::create_directories(dir_ / "bad name");
+  WriteText(dir_ / "bad name" / "x.json", "{}");
+  fs::create_directories(dir_ / "eu" / "sub.json");  // A directory, not a file.
+
+  Result<std::vector<StateEntry>> list = store.List();
+  ASSERT_TRUE(list.ok()) << list.status().ToString();
+  ASSERT_EQ(list->size(), 3u);
+  EXPECT_EQ((*list)[0].console, "eu");
+  EXPECT_EQ((*list)[0].name, "activities");
+  EXPECT_EQ((*list)[1].console, "eu");
+  EXPECT_EQ((*list)[1].name, "threats");
+  EXPECT_EQ((*list)[2].console, "us");
+  EXPECT_EQ((*list)[2].name, "threats");
+  ExpectSame((*list)[2].checkpoint, Sample());
+}
+
+TEST_F(FileStateStoreTest, ListReportsUnreadableFiles) {
+  FileStateStore store(dir_);
+  ASSERT_TRUE(store.Commit("eu", "activities", Sample()).ok());
+  WriteText(store.PathFor("eu", "threats"), "{");
+  Result<std::vector<StateEntry>> list = store.List();
+  ASSERT_FALSE(list.ok());
+  EXPECT_EQ(list.status().code(), StatusCode::kCorrupt);
+  EXPECT_NE(list.status().message().find("threats.json"), std::string::npos);
+}
+
+TEST_F(FileStateStoreTest, CommitFailureIsAnIoErrorNamingThePath) {
+  WriteText(root_ / "file", "not a directory");
+  FileStateStore store(root_ / "file" / "state");
+  const Status s = store.Commit("eu", "activities", Sample());
+  EXPECT_EQ(s.code(), StatusCode::kIo);
+  EXPECT_NE(s.message().find((root_ / "file").string()), std::string::npos) << s.message();
+}
+
+TEST_F(FileStateStoreTest, ExistingDirectoryModeIsLeftAlone) {
+  fs::create_directories(dir_);
+  ::chmod(dir_.c_str(), 0750);
+  FileStateStore store(dir_);
+  ASSERT_TRUE(store.Commit("eu", "activities", Sample()).ok());
+  EXPECT_EQ(ModeOf(dir_), 0750u);
+  EXPECT_EQ(ModeOf(dir_ / "eu"), 0700u);
+}
+
+}  // namespace
+}  // namespace s1c::state
