@@ -119,7 +119,7 @@ TEST_P(PollerTest, IntakeUnavailableRetriesAndKeepsCheckpoint) {
   sink_.Script({intake::Outcome::kRetryable, 0, Status(StatusCode::kRateLimited, "429").WithRetryAfter(std::chrono::milliseconds(7000))});
   int commits_seen_at_retry = -1;
   sink_.on_deliver = [&] {
-    if (sink_.calls() == 2) commits_seen_at_retry = store_.commits();
+    if (sink_.calls() == 1) commits_seen_at_retry = store_.commits();  // At the first retry.
   };
   Poller poller = MakePoller(Options());
   auto r = poller.RunCycle(stop_.token());
@@ -149,9 +149,10 @@ TEST_P(PollerTest, CrashBetweenSendAndCommitResendsButLosesNothing) {
   store_.fail_commits = 0;
   Poller first = MakePoller(Options(10));
   ASSERT_TRUE(first.Checkpoint().ok());
-  // Let the start checkpoint land, then fail the commit of the second page.
+  // Let the start checkpoint and page 1 land, then fail the commit of page 2
+  // (on_deliver runs before the call is counted: calls() == 1 is the second call).
   sink_.on_deliver = [&] {
-    if (sink_.calls() == 2) store_.fail_commits = 1;
+    if (sink_.calls() == 1) store_.fail_commits = 1;
   };
   auto crashed = first.RunCycle(stop_.token());
   ASSERT_FALSE(crashed.ok());
@@ -170,7 +171,7 @@ TEST_P(PollerTest, ShutdownDuringBackoffReturnsPromptly) {
   AddEvents(3);
   sink_.AlwaysRetry();
   sink_.on_deliver = [&] {
-    if (sink_.calls() == 3) stop_.RequestStop();
+    if (sink_.calls() == 2) stop_.RequestStop();  // During the third call.
   };
   Poller poller = MakePoller(Options());
   auto r = poller.RunCycle(stop_.token());

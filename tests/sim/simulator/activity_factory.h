@@ -1,0 +1,30 @@
+// ActivityFactory: builds /web/api/v2.1/activities rows, shaped like
+// shared/samples/activities-page.json (top-level createdAt/updatedAt, a
+// type-specific "data" object, nulls kept as nulls).
+#pragma once
+
+#include <cstdint>
+
+#include "common/rng.h"
+#include "simulator/event_record.h"
+#include "simulator/id_source.h"
+#include "simulator/topology.h"
+
+namespace s1c::sim {
+
+// Not thread-safe; borrows the Rng, IdSource and Topology, which must outlive it.
+class ActivityFactory {
+ public:
+  ActivityFactory(Rng& rng, IdSource& ids, const Topology& topology)
+      : rng_(rng), ids_(ids), topology_(topology) {}
+
+  // One activity created at `created_us` (updatedAt is 5 µs later, as in the samples).
+  EventRecord Make(int64_t created_us);
+
+ private:
+  Rng& rng_;
+  IdSource& ids_;
+  const Topology& topology_;
+};
+
+}  // namespace s1c::sim

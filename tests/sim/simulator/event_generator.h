@@ -1,0 +1,94 @@
+// EventGenerator: the simulated console's data, deterministic for a seed.
+//
+// Each stream draws from its own Rng (seeded from the corpus seed and the
+// stream), so changing --threats does not change the activities, and live
+// rows continue the same sequences.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "common/rng.h"
+#include "simulator/activity_factory.h"
+#include "simulator/alert_factory.h"
+#include "simulator/event_record.h"
+#include "simulator/id_source.h"
+#include "simulator/threat_factory.h"
+#include "simulator/topology.h"
+
+namespace s1c::sim {
+
+// How threat and alert versions are exposed.
+enum class HistoryMode {
+  kAll,     // Every version is its own row, always visible (tests count them).
+  kLatest,  // A thing shows only its newest version whose update time has passed.
+};
+
+struct CorpusOptions {
+  uint64_t seed = 1;
+  int64_t activities = 1000;
+  int64_t threats = 100;                // Threats, not versions: each has 1-4 versions.
+  int64_t alerts = 0;                   // Alerts, not versions: each has 1-2 versions.
+  int64_t start_us = 1767225600000000;  // 2026-01-01T00:00:00Z
+  int64_t span_us = 86400LL * 1000000;  // Creation times fall in [start, start + span).
+  HistoryMode history = HistoryMode::kAll;
+};
+
+struct Corpus {
+  std::vector<EventRecord> activities;
+  std::vector<EventRecord> threats;
+  std::vector<EventRecord> alerts;
+};
+
+// A live row, and whether it replaces an earlier version of the same id
+// (only ever true in HistoryMode::kLatest).
+struct LiveRow {
+  EventRecord row;
+  bool supersedes = false;
+};
+
+// Not thread-safe, not movable (members borrow each other).
+class EventGenerator {
+ public:
+  explicit EventGenerator(const CorpusOptions& options);
+  EventGenerator(const EventGenerator&) = delete;
+  EventGenerator& operator=(const EventGenerator&) = delete;
+
+  // The initial corpus. REQUIRES: called once, before any Live* call.
+  Corpus Generate();
+
+  // New rows stamped `time_us`, visible from `time_us`. A live threat or
+  // alert row is either a new one or the next version of an existing one.
+  EventRecord LiveActivity(int64_t time_us);
+  LiveRow LiveThreat(int64_t time_us);
+  LiveRow LiveAlert(int64_t time_us);
+
+ private:
+  template <typename Profile, typename Factory>
+  LiveRow LiveVersion(int64_t time_us, Rng& rng, Factory& factory, std::vector<Profile>& profiles,
+                      Profile (Factory::*make)(int64_t));
+
+  // Appends one row per entry of `times` (the update times of `profile`'s
+  // versions) to `rows`, and records `profile` for live updates.
+  template <typename Profile, typename Factory>
+  void AddVersions(Factory& factory, Profile profile, const std::vector<int64_t>& times,
+                   std::vector<EventRecord>& rows, std::vector<Profile>& profiles);
+
+  CorpusOptions options_;
+  Rng topology_rng_;
+  IdSource topology_ids_;
+  Topology topology_;
+  Rng activity_rng_;
+  IdSource activity_ids_;
+  ActivityFactory activity_factory_;
+  Rng threat_rng_;
+  IdSource threat_ids_;
+  ThreatFactory threat_factory_;
+  std::vector<ThreatProfile> threats_;
+  Rng alert_rng_;
+  IdSource alert_ids_;
+  AlertFactory alert_factory_;
+  std::vector<AlertProfile> alerts_;
+};
+
+}  // namespace s1c::sim

@@ -1,0 +1,53 @@
+#include "simulator/live_feeder.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+
+namespace s1c::sim {
+
+void LiveFeeder::Run(const StopToken& stop) {
+  if (options_.rate_per_second <= 0) return;
+  using std::chrono::milliseconds;
+  // Tick often enough to spread rows out, rarely enough to stay cheap.
+  const milliseconds tick(
+      std::clamp<int64_t>(static_cast<int64_t>(1000 / options_.rate_per_second), 10, 100));
+  const auto start = clock_.MonotonicNow();
+  int64_t emitted = 0;
+  while (clock_.SleepFor(tick, stop)) {
+    const double elapsed = std::chrono::duration<double>(clock_.MonotonicNow() - start).count();
+    const auto due = static_cast<int64_t>(std::floor(elapsed * options_.rate_per_second));
+    if (due <= emitted) continue;
+    for (size_t s = 0; s < stores_.size(); ++s) Emit(s, due - emitted);
+    emitted = due;
+  }
+}
+
+void LiveFeeder::Emit(size_t stream, int64_t count) {
+  // Now and then a tick's rows share one timestamp, as bursts do in the corpus.
+  const bool burst = count >= 2 && rng_.Chance(0.1);
+  const int64_t burst_time = clock_.NowMicros();
+  EventStore& store = *stores_[stream];
+  for (int64_t i = 0; i < count; ++i) {
+    const int64_t time = burst ? burst_time : clock_.NowMicros();
+    LiveRow live;
+    switch (store.spec().kind) {
+      case StreamKind::kActivities:
+        live.row = generator_.LiveActivity(time);
+        break;
+      case StreamKind::kThreats:
+        live = generator_.LiveThreat(time);
+        break;
+      case StreamKind::kAlerts:
+        live = generator_.LiveAlert(time);
+        break;
+    }
+    if (options_.late_fraction > 0 && rng_.Chance(options_.late_fraction)) {
+      live.row.visible_from_us = time + options_.late_ms * 1000;
+    }
+    store.Add(std::move(live.row), live.supersedes);
+    stats_.live_added.Add(std::string(store.spec().name));
+  }
+}
+
+}  // namespace s1c::sim

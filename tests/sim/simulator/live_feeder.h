@@ -1,0 +1,50 @@
+// LiveFeeder: keeps appending rows, as a busy console does (live mode).
+#pragma once
+
+#include <array>
+#include <cstdint>
+
+#include "common/rng.h"
+#include "s1c/core/clock.h"
+#include "s1c/core/stop_token.h"
+#include "simulator/event_generator.h"
+#include "simulator/event_store.h"
+#include "simulator/sim_stats.h"
+
+namespace s1c::sim {
+
+struct LiveOptions {
+  double rate_per_second = 0;  // Rows per second per stream.
+  int64_t late_ms = 0;         // Late rows become visible this long after their time...
+  double late_fraction = 0;    // ...and this fraction of rows is late.
+  uint64_t seed = 1;           // For the late/burst draws.
+};
+
+// Owns nothing; the generator is used only by this feeder once it runs.
+// Run() blocks; all other access goes through the thread-safe stores.
+class LiveFeeder {
+ public:
+  LiveFeeder(LiveOptions options, EventGenerator& generator, std::array<EventStore*, 3> stores,
+             SimStats& stats, Clock& clock)
+      : options_(options),
+        generator_(generator),
+        stores_(stores),
+        stats_(stats),
+        clock_(clock),
+        rng_(options.seed ^ 0x4c495645ull) {}
+
+  // Appends rows at the configured rate until `stop` is requested.
+  void Run(const StopToken& stop);
+
+ private:
+  void Emit(size_t stream, int64_t count);
+
+  LiveOptions options_;
+  EventGenerator& generator_;
+  std::array<EventStore*, 3> stores_;
+  SimStats& stats_;
+  Clock& clock_;
+  Rng rng_;
+};
+
+}  // namespace s1c::sim

@@ -1,0 +1,75 @@
+// SimServer: the HTTP face of the simulated SentinelOne console.
+//
+// Routes (v2.1, design.md section 5):
+//   GET  /web/api/v2.1/activities | threats | cloud-detection/alerts   list pages
+//   GET  /web/api/v2.1/system/status | system/info
+//   POST /web/api/v2.1/users/api-token-details
+// Control routes for tests (no auth):
+//   GET /_sim/corpus?stream=S   NDJSON of the rows visible now, exact bytes
+//   GET /_sim/stats             request/event/fault counts
+//   GET|POST|DELETE /_sim/fault list, add, clear fault rules
+#pragma once
+
+#include <httplib.h>
+
+#include <array>
+#include <cstdint>
+#include <set>
+#include <string>
+
+#include "common/fault_rules.h"
+#include "s1c/core/clock.h"
+#include "s1c/core/stop_token.h"
+#include "simulator/api_auth.h"
+#include "simulator/event_store.h"
+#include "simulator/sim_stats.h"
+
+namespace s1c::sim {
+
+// The fault modes the simulator knows (see README / --help).
+const std::vector<std::string>& SimFaultModes();
+
+struct SimServerOptions {
+  std::set<std::string> denied_streams;  // Stream names answered with 403.
+  int64_t token_expires_at_us = 0;       // Reported by users/api-token-details.
+};
+
+// Borrows everything it is given; all must outlive the server. Handlers run
+// on httplib's worker threads; the shared pieces are thread-safe.
+class SimServer {
+ public:
+  SimServer(SimServerOptions options, std::array<EventStore*, 3> stores, const TokenAuth& auth,
+            FaultSet& faults, SimStats& stats, Clock& clock, StopToken stop);
+
+  // Installs the routes on `server`.
+  void Register(httplib::Server& server);
+
+ private:
+  using Handler = std::function<int64_t(const httplib::Request&, httplib::Response&)>;
+
+  // Runs faults, auth and permission checks around `handle`, which fills
+  // `res` and returns the number of events it put in the body.
+  void ServeApi(const std::string& scope, const httplib::Request& req, httplib::Response& res,
+                const Handler& handle);
+  // Answers with `fault` and returns true, or returns false when the request
+  // goes on (after a "slow" delay, or for faults applied to the answer).
+  bool AnswerWithFault(const FaultRule& fault, httplib::Response& res);
+  // Damages a finished answer for "drop" and "truncated".
+  static void DamageAnswer(const FaultRule& fault, httplib::Response& res);
+
+  int64_t ListEvents(EventStore& store, const httplib::Request& req, httplib::Response& res);
+  void TokenDetails(const httplib::Request& req, httplib::Response& res);
+  void Corpus(const httplib::Request& req, httplib::Response& res);
+  void Stats(httplib::Response& res);
+  void Fault(const httplib::Request& req, httplib::Response& res);
+
+  SimServerOptions options_;
+  std::array<EventStore*, 3> stores_;
+  const TokenAuth& auth_;
+  FaultSet& faults_;
+  SimStats& stats_;
+  Clock& clock_;
+  StopToken stop_;
+};
+
+}  // namespace s1c::sim

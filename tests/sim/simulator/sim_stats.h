@@ -1,0 +1,16 @@
+// SimStats: what the simulator has done, for GET /_sim/stats.
+#pragma once
+
+#include "common/counters.h"
+
+namespace s1c::sim {
+
+// Thread-safe (each table locks itself).
+struct SimStats {
+  CounterTable requests;       // [endpoint][status]
+  CounterRow events_served;    // [stream] rows sent in complete 200 pages.
+  CounterRow faults_injected;  // [mode]
+  CounterRow live_added;       // [stream] rows appended by live mode.
+};
+
+}  // namespace s1c::sim

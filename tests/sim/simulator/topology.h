@@ -1,0 +1,68 @@
+// Topology: the simulated console's accounts, sites, groups and agents.
+//
+// Names mix ASCII and non-ASCII text (accents, umlauts, Japanese) because
+// real consoles do and a collector must pass them through untouched.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "common/rng.h"
+#include "simulator/id_source.h"
+
+namespace s1c::sim {
+
+struct Account {
+  std::string id;
+  std::string name;
+};
+
+struct Site {
+  std::string id;
+  std::string name;
+  size_t account;  // Index into Topology::accounts.
+};
+
+struct Group {
+  std::string id;
+  std::string name;
+  size_t site;  // Index into Topology::sites.
+};
+
+struct Agent {
+  std::string id;
+  std::string uuid;  // 32 hex digits.
+  std::string computer_name;
+  std::string os_type;  // windows | linux | macos
+  std::string os_name;
+  std::string os_revision;
+  std::string machine_type;  // desktop | laptop | server
+  std::string version;
+  std::string ipv4;
+  std::string external_ip;
+  std::string mac;
+  std::string domain;
+  std::string last_user;
+  std::string registered_at;  // ISO time.
+  size_t group;               // Index into Topology::groups.
+};
+
+struct Topology {
+  std::vector<Account> accounts;
+  std::vector<Site> sites;
+  std::vector<Group> groups;
+  std::vector<Agent> agents;
+
+  const Group& GroupOf(const Agent& a) const { return groups[a.group]; }
+  const Site& SiteOf(const Agent& a) const { return sites[GroupOf(a).site]; }
+  const Account& AccountOf(const Agent& a) const { return accounts[SiteOf(a).account]; }
+};
+
+// A fixed-size topology (4 accounts, 8 sites, 16 groups, 48 agents) drawn from `rng`.
+Topology MakeTopology(Rng& rng, IdSource& ids);
+
+// User names seen on agents and in the console, some non-ASCII.
+const std::vector<std::string>& UserNames();
+
+}  // namespace s1c::sim
