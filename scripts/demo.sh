@@ -49,6 +49,7 @@ wait_for_port "$OUT/sink.port"
 SIM="http://127.0.0.1:$(cat "$OUT/sim.port")"
 SINK="http://127.0.0.1:$(cat "$OUT/sink.port")"
 
+umask 077  # The config holds the (demo) secrets inline.
 cat >"$OUT/config.json" <<JSON
 {
   // Written by scripts/demo.sh: one console (the simulator), one intake (the sink).
@@ -79,7 +80,7 @@ collector=$!
 pids+=($collector)
 delivered=0
 for _ in $(seq 1 1200); do
-  delivered=$(cat "$OUT"/sink/*.ndjson 2>/dev/null | wc -l)
+  delivered=$({ cat "$OUT"/sink/*.ndjson 2>/dev/null || true; } | wc -l)
   [ "$delivered" -ge "$expected" ] && break
   sleep 0.1
 done
@@ -100,7 +101,7 @@ echo "== One delivered event (first line of $OUT/sink/demo.ndjson, first 400 byt
 head -n 1 "$OUT/sink/demo.ndjson" | cut -c1-400
 echo
 echo "== Checkpoints"
-for f in "$OUT"/state/demo/*.json; do echo "  $f: $(cat "$f" | cut -c1-200)"; done
+for f in "$OUT"/state/demo/*.json; do echo "  $f: $(tr -d ' \n' <"$f" | cut -c1-200)"; done
 echo
 echo "== Collector log: $OUT/collector.log (last lines)"
 tail -n 5 "$OUT/collector.log"

@@ -24,7 +24,9 @@ class LoggingObserver final : public sched::StreamObserver {
  public:
   void OnCycle(const std::string& console, const std::string& stream,
                const pipeline::CycleResult& r, const state::Checkpoint* cp) override {
-    if (r.events_forwarded == 0 && r.events_skipped == 0) return;
+    // A caught-up stream re-reads the event on its watermark every poll and
+    // skips it: not news.
+    if (r.events_forwarded == 0) return;
     spdlog::info("Delivered events. console={} stream={} events={} dead_lettered={} skipped={} pages={} watermark={}",
                  console, stream, r.events_forwarded, r.events_dead_lettered, r.events_skipped, r.pages,
                  cp ? cp->watermark : "-");

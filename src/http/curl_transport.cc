@@ -282,12 +282,14 @@ class CurlTransport final : public HttpTransport {
     char errbuf[CURL_ERROR_SIZE] = {};
 
     Slist headers;
-    bool wants_decoding = false;
+    std::string accept_encoding;
     for (const Header& header : request.headers) {
       if (EqualsIgnoreCase(header.name, "Accept-Encoding")) {
-        // Let libcurl write its own Accept-Encoding for the codings it can
-        // decode (CURLOPT_ACCEPT_ENCODING below), so the body comes back decoded.
-        wants_decoding = true;
+        // Hand the caller's codings to libcurl (CURLOPT_ACCEPT_ENCODING below)
+        // so it decodes the body. Not "" (every coding libcurl knows): that
+        // offers brotli, which some servers then compress at a slow maximum
+        // quality; gzip is cheap on both ends.
+        accept_encoding = header.value;
         continue;
       }
       // "Name;" is libcurl's spelling of a header with an empty value.
@@ -329,7 +331,7 @@ class CurlTransport final : public HttpTransport {
     o.Set(CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout.count()));
     o.Set(CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
     if (!options_.user_agent.empty()) o.Set(CURLOPT_USERAGENT, options_.user_agent.c_str());
-    if (wants_decoding) o.Set(CURLOPT_ACCEPT_ENCODING, "");
+    if (!accept_encoding.empty()) o.Set(CURLOPT_ACCEPT_ENCODING, accept_encoding.c_str());
     o.Set(CURLOPT_HTTPHEADER, headers.get());
 
     const bool has_body = !request.body.empty();
