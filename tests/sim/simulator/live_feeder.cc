@@ -15,7 +15,10 @@ void LiveFeeder::Run(const StopToken& stop) {
   const auto start = clock_.MonotonicNow();
   int64_t emitted = 0;
   while (clock_.SleepFor(tick, stop)) {
-    const double elapsed = std::chrono::duration<double>(clock_.MonotonicNow() - start).count();
+    double elapsed = std::chrono::duration<double>(clock_.MonotonicNow() - start).count();
+    // A bounded live phase lets a test know the final corpus: after it, nothing new appears
+    // (late rows still become visible on their own schedule).
+    if (options_.duration_seconds > 0) elapsed = std::min(elapsed, options_.duration_seconds);
     const auto due = static_cast<int64_t>(std::floor(elapsed * options_.rate_per_second));
     if (due <= emitted) continue;
     for (size_t s = 0; s < stores_.size(); ++s) Emit(s, due - emitted);

@@ -18,6 +18,7 @@ struct LiveOptions {
   int64_t late_ms = 0;         // Late rows become visible this long after their time...
   double late_fraction = 0;    // ...and this fraction of rows is late.
   uint64_t seed = 1;           // For the late/burst draws.
+  double duration_seconds = 0;  // Stop adding rows after this long (0 = until shut down).
 };
 
 // Owns nothing; the generator is used only by this feeder once it runs.

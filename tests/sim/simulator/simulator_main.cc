@@ -36,6 +36,7 @@ struct Flags {
   int64_t span_seconds = 86400;
   std::string threat_history = "all";
   double live_rate = 0;
+  double live_seconds = 0;
   int64_t late_ms = 0;
   double late_fraction = 0;
   std::vector<std::string> faults;
@@ -74,6 +75,8 @@ void AddFlags(CLI::App& app, Flags& f) {
       ->capture_default_str();
   app.add_option("--live-rate", f.live_rate, "Live mode: new rows per second per stream (0 = off)")
       ->capture_default_str();
+  app.add_option("--live-seconds", f.live_seconds,
+                 "Live mode: stop adding rows after this many seconds (0 = never)");
   app.add_option("--late-ms", f.late_ms,
                  "Live mode: late rows become visible this many ms after their time");
   app.add_option("--late-fraction", f.late_fraction,
@@ -89,6 +92,7 @@ std::string Validate(const Flags& f) {
   if (f.activities < 0 || f.threats < 0 || f.alerts < 0) return "corpus sizes must be >= 0";
   if (f.span_seconds <= 0) return "--span-seconds must be > 0";
   if (f.live_rate < 0) return "--live-rate must be >= 0";
+  if (f.live_seconds < 0) return "--live-seconds must be >= 0";
   if (f.late_ms < 0) return "--late-ms must be >= 0";
   if (f.late_fraction < 0 || f.late_fraction > 1) return "--late-fraction must be between 0 and 1";
   for (const auto& name : f.denied_streams) {
@@ -162,7 +166,7 @@ int Run(const Flags& f) {
   SimServer sim(server_options, stores, auth, faults, stats, clock, stop.token());
   sim.Register(**server);
 
-  LiveFeeder feeder(LiveOptions{f.live_rate, f.late_ms, f.late_fraction, f.seed}, generator, stores,
+  LiveFeeder feeder(LiveOptions{f.live_rate, f.late_ms, f.late_fraction, f.seed, f.live_seconds}, generator, stores,
                     stats, clock);
   std::thread live([&] { feeder.Run(stop.token()); });
   if (f.listen.verbose) {
