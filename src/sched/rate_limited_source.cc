@@ -7,10 +7,12 @@ RateLimitedSource::RateLimitedSource(s1::PageSource& inner, TokenBucket& bucket,
     : inner_(inner),
       bucket_(bucket),
       stop_(std::move(stop)),
-      backoff_(BackoffPolicy{std::chrono::milliseconds(1000), std::chrono::milliseconds(120000), 2.0},
-               std::move(random)) {}
+      backoff_(
+          BackoffPolicy{std::chrono::milliseconds(1000), std::chrono::milliseconds(120000), 2.0},
+          std::move(random)) {}
 
-Result<s1::Page> RateLimitedSource::FetchPage(const s1::StreamSpec& spec, const s1::PageQuery& query) {
+Result<s1::Page> RateLimitedSource::FetchPage(const s1::StreamSpec& spec,
+                                              const s1::PageQuery& query) {
   if (!bucket_.Acquire(stop_)) return Cancelled("stop requested while waiting for the rate limit");
   auto page = inner_.FetchPage(spec, query);
   std::lock_guard<std::mutex> lock(mu_);

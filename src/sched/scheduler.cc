@@ -69,7 +69,8 @@ void Scheduler::Worker(const StopToken& stop) {
       RunTopLocked(lock, stop);
       continue;
     }
-    cv_.wait_for(lock, std::min<std::chrono::steady_clock::duration>(queue_.top().due - now, kMaxIdleWait));
+    cv_.wait_for(
+        lock, std::min<std::chrono::steady_clock::duration>(queue_.top().due - now, kMaxIdleWait));
   }
 }
 

@@ -15,7 +15,9 @@ bool NeedsHuman(StatusCode code) {
 
 StreamTask::StreamTask(pipeline::Poller& poller, StreamTaskOptions options,
                        StreamObserver& observer, UniformRandom random)
-    : poller_(poller), options_(options), observer_(observer),
+    : poller_(poller),
+      options_(options),
+      observer_(observer),
       backoff_(options.error_backoff, std::move(random)) {}
 
 std::chrono::milliseconds StreamTask::operator()(const StopToken& stop) {
@@ -44,7 +46,7 @@ std::chrono::milliseconds StreamTask::operator()(const StopToken& stop) {
     finished_ = true;
     return kParked;
   }
-  if (NeedsHuman(error.code())) return options_.auth_retry;
+  if (NeedsHuman(error.code())) return Backoff(options_.auth_backoff, {}).Ceiling(failures_);
   return backoff_.NextDelay(failures_, error.retry_after());
 }
 

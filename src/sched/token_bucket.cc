@@ -7,14 +7,18 @@ namespace s1c::sched {
 namespace {
 
 int64_t MonotonicMicros(const Clock& clock) {
-  return std::chrono::duration_cast<std::chrono::microseconds>(clock.MonotonicNow().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             clock.MonotonicNow().time_since_epoch())
       .count();
 }
 
 }  // namespace
 
 TokenBucket::TokenBucket(double rate, double burst, Clock& clock)
-    : rate_(rate), burst_(std::max(1.0, burst)), clock_(clock), tokens_(std::max(1.0, burst)),
+    : rate_(rate),
+      burst_(std::max(1.0, burst)),
+      clock_(clock),
+      tokens_(std::max(1.0, burst)),
       last_refill_us_(MonotonicMicros(clock)) {}
 
 void TokenBucket::RefillLocked(int64_t now_us) {
@@ -48,8 +52,8 @@ bool TokenBucket::Acquire(const StopToken& stop) {
 
 void TokenBucket::PauseFor(std::chrono::milliseconds d) {
   std::lock_guard<std::mutex> lock(mu_);
-  const int64_t until = MonotonicMicros(clock_) +
-                        std::chrono::duration_cast<std::chrono::microseconds>(d).count();
+  const int64_t until =
+      MonotonicMicros(clock_) + std::chrono::duration_cast<std::chrono::microseconds>(d).count();
   paused_until_us_ = std::max(paused_until_us_, until);
 }
 

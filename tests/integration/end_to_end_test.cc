@@ -2,8 +2,6 @@
 // the right intake exactly once, byte for byte, and a restart re-sends nothing.
 #include <gtest/gtest.h>
 
-#include <map>
-
 #include "harness.h"
 
 namespace s1c::it {
@@ -11,59 +9,9 @@ namespace {
 
 using nlohmann::json;
 
-// A multiset of event strings: every event the simulator can serve must be
-// in the sink's file exactly once, with the same bytes.
-struct Comparison {
-  size_t expected = 0;
-  size_t received = 0;
-  size_t missing = 0;
-  size_t duplicates = 0;
-  size_t unexpected = 0;
-};
-
-Comparison Compare(const std::vector<std::string>& expected, const std::vector<std::string>& received) {
-  std::map<std::string, int> want;
-  for (const auto& e : expected) ++want[e];
-  std::map<std::string, int> got;
-  for (const auto& e : received) ++got[e];
-  Comparison c{expected.size(), received.size(), 0, 0, 0};
-  for (const auto& [e, n] : want) {
-    const int g = got.count(e) ? got[e] : 0;
-    if (g < n) c.missing += n - g;
-    if (g > n) c.duplicates += g - n;
-  }
-  for (const auto& [e, n] : got) {
-    if (!want.count(e)) c.unexpected += n;
-  }
-  return c;
-}
-
-std::vector<std::string> Corpus(Server& sim, const std::string& stream) {
-  std::vector<std::string> lines;
-  std::stringstream ss(HttpGet(sim.port(), "/_sim/corpus?stream=" + stream));
-  for (std::string line; std::getline(ss, line);) {
-    if (!line.empty()) lines.push_back(line);
-  }
-  return lines;
-}
-
-json Console(const std::string& name, const Server& sim, json token, json key, const Server& sink) {
-  return json{{"name", name},
-              {"url", sim.url()},
-              {"api_token", std::move(token)},
-              {"intake_key", std::move(key)},
-              {"intake_url", sink.url()},
-              {"streams", {{"activities", {{"enabled", true}}}, {"threats", {{"enabled", true}}}}}};
-}
-
-json Config(const std::filesystem::path& state_dir, json consoles) {
-  return json{{"state_dir", state_dir.string()},
-              {"defaults", {{"start_from", "2025-12-31T00:00:00Z"}, {"poll_interval_seconds", 1}}},
-              {"consoles", std::move(consoles)}};
-}
-
 int RunOnce(const TempDir& dir, const std::filesystem::path& config, const std::string& log_name) {
-  Process collector({CollectorBinary(), "run", "--once", "-c", config.string()}, dir.path() / log_name);
+  Process collector({CollectorBinary(), "run", "--once", "-c", config.string()},
+                    dir.path() / log_name);
   auto status = collector.Wait(std::chrono::minutes(5));
   EXPECT_TRUE(status.has_value()) << "collector did not finish";
   return status.value_or(-1);
@@ -71,30 +19,34 @@ int RunOnce(const TempDir& dir, const std::filesystem::path& config, const std::
 
 TEST(EndToEndTest, EveryEventDeliveredOnceByteForByteAndRestartResendsNothing) {
   TempDir dir;
-  Server sim(SimulatorBinary(),
-             {"--token", "tok-e2e-console-one", "--seed", "7", "--activities", "10000", "--threats", "500",
-              "--threat-history", "all", "--start", "2026-01-01T00:00:00Z", "--span-seconds", "86400"},
-             dir.path(), "sim");
-  Server sink(SinkBinary(), {"--key", "intake-key-e2e-one=one", "--out-dir", (dir.path() / "sink").string()},
+  Server sim(
+      SimulatorBinary(),
+      {"--token", "tok-e2e-console-one", "--seed", "7", "--activities", "10000", "--threats", "500",
+       "--threat-history", "all", "--start", "2026-01-01T00:00:00Z", "--span-seconds", "86400"},
+      dir.path(), "sim");
+  Server sink(SinkBinary(),
+              {"--key", "intake-key-e2e-one=one", "--out-dir", (dir.path() / "sink").string()},
               dir.path(), "sink");
   const auto config = dir.path() / "config.json";
-  WriteFile(config, Config(dir.path() / "state",
-                           json::array({Console("one", sim, "tok-e2e-console-one", "intake-key-e2e-one", sink)}))
+  WriteFile(config, CollectorConfig(dir.path() / "state",
+                                    json::array({ConsoleConfig("one", sim, "tok-e2e-console-one",
+                                                               "intake-key-e2e-one", sink)}))
                         .dump(2));
 
   ASSERT_EQ(RunOnce(dir, config, "collector-1.log"), 0) << ReadFile(dir.path() / "collector-1.log");
 
-  std::vector<std::string> expected = Corpus(sim, "activities");
+  std::vector<std::string> expected = SimCorpus(sim, "activities");
   const size_t activities = expected.size();
-  const auto threats = Corpus(sim, "threats");
+  const auto threats = SimCorpus(sim, "threats");
   expected.insert(expected.end(), threats.begin(), threats.end());
   ASSERT_EQ(activities, 10000u);
   ASSERT_GE(threats.size(), 500u);  // Every threat version is its own event.
   const auto received = ReadLines(dir.path() / "sink" / "one.ndjson");
-  const Comparison c = Compare(expected, received);
-  std::printf("[ e2e ] expected=%zu (activities=%zu threat versions=%zu) received=%zu missing=%zu "
-              "duplicates=%zu unexpected=%zu\n",
-              c.expected, activities, threats.size(), c.received, c.missing, c.duplicates, c.unexpected);
+  const Comparison c = CompareEvents(expected, received);
+  std::printf(
+      "[ e2e ] expected=%zu (activities=%zu threat versions=%zu) received=%zu missing=%zu "
+      "duplicates=%zu unexpected=%zu\n",
+      c.expected, activities, threats.size(), c.received, c.missing, c.duplicates, c.unexpected);
   EXPECT_EQ(c.missing, 0u);
   EXPECT_EQ(c.duplicates, 0u);
   EXPECT_EQ(c.unexpected, 0u);  // Unexpected = altered bytes or invented events.
@@ -106,37 +58,48 @@ TEST(EndToEndTest, EveryEventDeliveredOnceByteForByteAndRestartResendsNothing) {
   for (const auto* log : {"collector-1.log", "collector-2.log"}) {
     const std::string out = ReadFile(dir.path() / log);
     EXPECT_EQ(out.find("tok-e2e-console-one"), std::string::npos) << "token leaked into " << log;
-    EXPECT_EQ(out.find("intake-key-e2e-one"), std::string::npos) << "intake key leaked into " << log;
+    EXPECT_EQ(out.find("intake-key-e2e-one"), std::string::npos)
+        << "intake key leaked into " << log;
   }
 }
 
 TEST(EndToEndTest, ConsolesStaySeparate) {
   TempDir dir;
-  Server sim_a(SimulatorBinary(), {"--token", "tok-console-a", "--seed", "11", "--activities", "1500", "--threats", "60"},
-               dir.path(), "sim-a");
-  Server sim_b(SimulatorBinary(), {"--token", "tok-console-b", "--seed", "12", "--activities", "900", "--threats", "40"},
-               dir.path(), "sim-b");
-  Server sink(SinkBinary(),
-              {"--key", "key-for-a=a", "--key", "key-for-b=b", "--out-dir", (dir.path() / "sink").string()},
-              dir.path(), "sink");
+  Server sim_a(
+      SimulatorBinary(),
+      {"--token", "tok-console-a", "--seed", "11", "--activities", "1500", "--threats", "60"},
+      dir.path(), "sim-a");
+  Server sim_b(
+      SimulatorBinary(),
+      {"--token", "tok-console-b", "--seed", "12", "--activities", "900", "--threats", "40"},
+      dir.path(), "sim-b");
+  Server sink(
+      SinkBinary(),
+      {"--key", "key-for-a=a", "--key", "key-for-b=b", "--out-dir", (dir.path() / "sink").string()},
+      dir.path(), "sink");
   // Console b reads its token from a file and its intake key from the environment.
   WriteFile(dir.path() / "token-b", "tok-console-b\n");
-  std::filesystem::permissions(dir.path() / "token-b", std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  std::filesystem::permissions(dir.path() / "token-b", std::filesystem::perms::owner_read |
+                                                           std::filesystem::perms::owner_write);
   const auto config = dir.path() / "config.json";
-  WriteFile(config, Config(dir.path() / "state",
-                           json::array({Console("a", sim_a, "tok-console-a", "key-for-a", sink),
-                                        Console("b", sim_b, {{"file", (dir.path() / "token-b").string()}},
-                                                {{"env", "S1C_IT_KEY_B"}}, sink)}))
-                        .dump(2));
-  Process collector({CollectorBinary(), "run", "--once", "-c", config.string()}, dir.path() / "collector.log",
-                    {{"S1C_IT_KEY_B", "key-for-b"}});
+  WriteFile(
+      config,
+      CollectorConfig(
+          dir.path() / "state",
+          json::array({ConsoleConfig("a", sim_a, "tok-console-a", "key-for-a", sink),
+                       ConsoleConfig("b", sim_b, {{"file", (dir.path() / "token-b").string()}},
+                                     {{"env", "S1C_IT_KEY_B"}}, sink)}))
+          .dump(2));
+  Process collector({CollectorBinary(), "run", "--once", "-c", config.string()},
+                    dir.path() / "collector.log", {{"S1C_IT_KEY_B", "key-for-b"}});
   ASSERT_EQ(collector.Wait(std::chrono::minutes(3)).value_or(-1), 0) << collector.Output();
 
   for (auto [sim, label] : {std::pair{&sim_a, "a"}, std::pair{&sim_b, "b"}}) {
-    std::vector<std::string> expected = Corpus(*sim, "activities");
-    const auto threats = Corpus(*sim, "threats");
+    std::vector<std::string> expected = SimCorpus(*sim, "activities");
+    const auto threats = SimCorpus(*sim, "threats");
     expected.insert(expected.end(), threats.begin(), threats.end());
-    const Comparison c = Compare(expected, ReadLines(dir.path() / "sink" / (std::string(label) + ".ndjson")));
+    const Comparison c =
+        CompareEvents(expected, ReadLines(dir.path() / "sink" / (std::string(label) + ".ndjson")));
     EXPECT_EQ(c.missing, 0u) << label;
     EXPECT_EQ(c.duplicates, 0u) << label;
     EXPECT_EQ(c.unexpected, 0u) << label << ": events of another console arrived here";

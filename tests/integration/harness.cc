@@ -1,17 +1,17 @@
 #include "harness.h"
 
 #include <fcntl.h>
+#include <gtest/gtest.h>
+#include <httplib.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <fstream>
+#include <map>
 #include <random>
 #include <sstream>
 #include <thread>
-
-#include <gtest/gtest.h>
-#include <httplib.h>
 
 namespace s1c::it {
 
@@ -94,8 +94,9 @@ Server::Server(const std::string& binary, std::vector<std::string> args,
   std::vector<std::string> argv{binary, "--port", "0", "--port-file", port_file.string()};
   argv.insert(argv.end(), args.begin(), args.end());
   process_ = std::make_unique<Process>(argv, dir / (name + ".log"));
-  const bool up = WaitFor([&] { return std::filesystem::exists(port_file) || !process_->Running(); },
-                          std::chrono::seconds(30));
+  const bool up =
+      WaitFor([&] { return std::filesystem::exists(port_file) || !process_->Running(); },
+              std::chrono::seconds(30));
   if (!up || !std::filesystem::exists(port_file)) {
     throw std::runtime_error(name + " did not start: " + process_->Output());
   }
@@ -114,7 +115,8 @@ std::string HttpGet(int port, const std::string& path) {
   auto c = Client(port);
   auto res = c.Get(path.c_str());
   if (!res || res->status / 100 != 2) {
-    ADD_FAILURE() << "GET " << path << " failed: " << (res ? std::to_string(res->status) : "no reply");
+    ADD_FAILURE() << "GET " << path
+                  << " failed: " << (res ? std::to_string(res->status) : "no reply");
     return "";
   }
   return res->body;
@@ -166,6 +168,56 @@ bool WaitFor(const std::function<bool()>& done, std::chrono::milliseconds timeou
     if (std::chrono::steady_clock::now() >= deadline) return false;
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
+}
+
+Comparison CompareEvents(const std::vector<std::string>& expected,
+                         const std::vector<std::string>& received) {
+  std::map<std::string, int> want;
+  for (const auto& e : expected) ++want[e];
+  std::map<std::string, int> got;
+  for (const auto& e : received) ++got[e];
+  Comparison c;
+  c.expected = expected.size();
+  c.received = received.size();
+  for (const auto& [event, n] : want) {
+    auto it = got.find(event);
+    const int g = it == got.end() ? 0 : it->second;
+    if (g < n) c.missing += n - g;
+    if (g > n) c.duplicates += g - n;
+  }
+  for (const auto& [event, n] : got) {
+    if (!want.count(event)) c.unexpected += n;
+  }
+  return c;
+}
+
+std::vector<std::string> SimCorpus(Server& sim, const std::string& stream) {
+  std::vector<std::string> lines;
+  std::stringstream ss(HttpGet(sim.port(), "/_sim/corpus?stream=" + stream));
+  for (std::string line; std::getline(ss, line);) {
+    if (!line.empty()) lines.push_back(line);
+  }
+  return lines;
+}
+
+nlohmann::json ConsoleConfig(const std::string& name, const Server& sim, nlohmann::json token,
+                             nlohmann::json intake_key, const Server& sink) {
+  return nlohmann::json{
+      {"name", name},
+      {"url", sim.url()},
+      {"api_token", std::move(token)},
+      {"intake_key", std::move(intake_key)},
+      {"intake_url", sink.url()},
+      {"streams", {{"activities", {{"enabled", true}}}, {"threats", {{"enabled", true}}}}}};
+}
+
+nlohmann::json CollectorConfig(const std::filesystem::path& state_dir, nlohmann::json consoles,
+                               nlohmann::json extra_defaults) {
+  nlohmann::json defaults = {{"start_from", "2025-12-31T00:00:00Z"}, {"poll_interval_seconds", 1}};
+  defaults.update(extra_defaults);
+  return nlohmann::json{{"state_dir", state_dir.string()},
+                        {"defaults", std::move(defaults)},
+                        {"consoles", std::move(consoles)}};
 }
 
 }  // namespace s1c::it

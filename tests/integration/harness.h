@@ -8,11 +8,10 @@
 #include <chrono>
 #include <filesystem>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace s1c::it {
 
@@ -82,5 +81,29 @@ std::string SinkBinary();
 
 // Polls `done` every 50 ms until true or `timeout`; returns its last value.
 bool WaitFor(const std::function<bool()>& done, std::chrono::milliseconds timeout);
+
+// What arrived compared with what the console has, as multisets of exact
+// event bytes: every expected event must arrive exactly once, unaltered.
+struct Comparison {
+  size_t expected = 0;
+  size_t received = 0;
+  size_t missing = 0;     // Expected but never received.
+  size_t duplicates = 0;  // Received more than once (counted beyond the first).
+  size_t unexpected = 0;  // Received but never served: altered bytes or invented events.
+};
+Comparison CompareEvents(const std::vector<std::string>& expected,
+                         const std::vector<std::string>& received);
+
+// Every event the simulator currently serves for `stream` (its /_sim/corpus), exact bytes.
+std::vector<std::string> SimCorpus(Server& sim, const std::string& stream);
+
+// A console entry of the collector's JSON config pointing at `sim` and `sink`,
+// with activities and threats enabled.
+nlohmann::json ConsoleConfig(const std::string& name, const Server& sim, nlohmann::json token,
+                             nlohmann::json intake_key, const Server& sink);
+// A whole config: state under `state_dir`, start_from before the simulator's
+// default corpus, 1 s poll interval, and `extra_defaults` merged into "defaults".
+nlohmann::json CollectorConfig(const std::filesystem::path& state_dir, nlohmann::json consoles,
+                               nlohmann::json extra_defaults = nlohmann::json::object());
 
 }  // namespace s1c::it

@@ -20,16 +20,22 @@ class StreamObserver {
  public:
   virtual ~StreamObserver() = default;
   virtual void OnCycle(const std::string& console, const std::string& stream,
-                       const pipeline::CycleResult& result, const state::Checkpoint* checkpoint) = 0;
+                       const pipeline::CycleResult& result,
+                       const state::Checkpoint* checkpoint) = 0;
   virtual void OnError(const std::string& console, const std::string& stream, const Status& error,
                        int consecutive_failures) = 0;
 };
 
 struct StreamTaskOptions {
   std::chrono::milliseconds poll_interval{30000};
-  std::chrono::milliseconds auth_retry{60000};  // Wait after 401/403 and rejected deliveries.
-  BackoffPolicy error_backoff{std::chrono::milliseconds(1000), std::chrono::milliseconds(300000), 2.0};
-  bool once = false;  // Finish after the first caught-up cycle (run --once, tests).
+  // Waits after 401/403 and rejected deliveries: these need a human (or a
+  // token rotation), so they grow from a few seconds to minutes, without
+  // jitter, so a rotated token is picked up soon and a dead one is not hammered.
+  BackoffPolicy auth_backoff{std::chrono::milliseconds(5000), std::chrono::milliseconds(300000),
+                             2.0};
+  BackoffPolicy error_backoff{std::chrono::milliseconds(1000), std::chrono::milliseconds(300000),
+                              2.0};
+  bool once = false;          // Finish after the first caught-up cycle (run --once, tests).
   int once_max_failures = 5;  // In once mode, give up after this many failures in a row.
 };
 

@@ -17,8 +17,17 @@ TEST(SchedulerTest, RunsDueTasksInDueOrder) {
   FakeClock clock;
   Scheduler s(clock, 2);
   std::vector<std::string> ran;
-  s.Add("late", [&](const StopToken&) { ran.push_back("late"); return milliseconds(1000); }, milliseconds(500));
-  s.Add("early", [&](const StopToken&) { ran.push_back("early"); return milliseconds(1000); });
+  s.Add(
+      "late",
+      [&](const StopToken&) {
+        ran.push_back("late");
+        return milliseconds(1000);
+      },
+      milliseconds(500));
+  s.Add("early", [&](const StopToken&) {
+    ran.push_back("early");
+    return milliseconds(1000);
+  });
   StopSource stop;
   EXPECT_EQ(s.RunDueTask(stop.token()), "early");
   EXPECT_EQ(s.RunDueTask(stop.token()), std::nullopt);  // "late" is not due yet.
@@ -32,9 +41,15 @@ TEST(SchedulerTest, BusyStreamCannotStarveOthers) {
   Scheduler s(clock, 1);
   std::map<std::string, int> runs;
   // "busy" always has backlog (due again at once); the others poll every second.
-  s.Add("busy", [&](const StopToken&) { ++runs["busy"]; return milliseconds(0); });
+  s.Add("busy", [&](const StopToken&) {
+    ++runs["busy"];
+    return milliseconds(0);
+  });
   for (const char* name : {"a", "b", "c"}) {
-    s.Add(name, [&, name](const StopToken&) { ++runs[name]; return milliseconds(1000); });
+    s.Add(name, [&, name](const StopToken&) {
+      ++runs[name];
+      return milliseconds(1000);
+    });
   }
   StopSource stop;
   for (int second = 0; second < 10; ++second) {
@@ -63,7 +78,10 @@ TEST(SchedulerTest, StopEndsRunWhileWaitingForAnHourLongTimer) {
   SystemClock clock;
   Scheduler s(clock, 4);
   int runs = 0;
-  s.Add("hourly", [&](const StopToken&) { ++runs; return milliseconds(3600 * 1000); });
+  s.Add("hourly", [&](const StopToken&) {
+    ++runs;
+    return milliseconds(3600 * 1000);
+  });
   StopSource stop;
   std::thread runner([&] { s.Run(stop.token()); });
   // Wait until the task ran once and the worker is parked on the timer.

@@ -6,8 +6,8 @@
 #include "fake_clock.h"
 #include "mem_state_store.h"
 #include "s1c/core/iso_time.h"
-#include "s1c/sched/rate_limited_source.h"
 #include "s1c/s1/streams.h"
+#include "s1c/sched/rate_limited_source.h"
 
 namespace s1c::sched {
 namespace {
@@ -48,7 +48,7 @@ class StreamTaskTest : public ::testing::Test {
   StreamTaskOptions Options() {
     StreamTaskOptions o;
     o.poll_interval = milliseconds(30000);
-    o.auth_retry = milliseconds(60000);
+    o.auth_backoff = {milliseconds(5000), milliseconds(20000), 2.0};
     o.error_backoff = {milliseconds(1000), milliseconds(8000), 2.0};
     return o;
   }
@@ -93,8 +93,11 @@ TEST_F(StreamTaskTest, AuthFailureRetriesSlowlyAndRecovers) {
   AddEvents(3);
   auto poller = MakePoller();
   StreamTask task(poller, Options(), observer_, [] { return 0.5; });
-  source_.FailNext(1, Status(StatusCode::kUnauthenticated, "HTTP 401; needs Activity Page.view"));
-  EXPECT_EQ(task(stop_.token()), milliseconds(60000));
+  source_.FailNext(4, Status(StatusCode::kUnauthenticated, "HTTP 401; needs Activity Page.view"));
+  EXPECT_EQ(task(stop_.token()), milliseconds(5000));  // No jitter: never hammer a dead token.
+  EXPECT_EQ(task(stop_.token()), milliseconds(10000));
+  EXPECT_EQ(task(stop_.token()), milliseconds(20000));
+  EXPECT_EQ(task(stop_.token()), milliseconds(20000));
   EXPECT_EQ(observer_.last_error.code(), StatusCode::kUnauthenticated);
   EXPECT_EQ(task(stop_.token()), milliseconds(30000));
   EXPECT_EQ(observer_.forwarded, 3);
@@ -121,12 +124,14 @@ TEST_F(StreamTaskTest, OnceModeFinishesWhenCaughtUpOrGivesUp) {
 TEST_F(StreamTaskTest, RateLimitPausesTheWholeConsole) {
   TokenBucket bucket(1000, 10, clock_);
   RateLimitedSource limited(source_, bucket, stop_.token(), [] { return 0.5; });
-  source_.FailNext(1, Status(StatusCode::kRateLimited, "HTTP 429").WithRetryAfter(milliseconds(20000)));
+  source_.FailNext(
+      1, Status(StatusCode::kRateLimited, "HTTP 429").WithRetryAfter(milliseconds(20000)));
   auto page = limited.FetchPage(*s1::FindStream("threats"), {FormatIsoTime(kT0), {}, {}, 10});
   EXPECT_EQ(page.status().code(), StatusCode::kRateLimited);
   // Another stream of the same console now waits out the Retry-After.
   EXPECT_EQ(bucket.TryAcquire(), std::chrono::microseconds(20000000));
-  ASSERT_TRUE(limited.FetchPage(*s1::FindStream("activities"), {FormatIsoTime(kT0), {}, {}, 10}).ok());
+  ASSERT_TRUE(
+      limited.FetchPage(*s1::FindStream("activities"), {FormatIsoTime(kT0), {}, {}, 10}).ok());
   milliseconds slept{0};
   for (auto d : clock_.sleeps()) slept += d;
   EXPECT_EQ(slept, milliseconds(20000));
