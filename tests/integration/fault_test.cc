@@ -1,8 +1,7 @@
 // The daemon under faults it must ride out: stops promptly whatever it is
 // waiting on, and one console's revoked token does not hold up the others.
-#include <signal.h>
-
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <regex>
 #include <thread>
@@ -17,13 +16,16 @@ using std::chrono::milliseconds;
 using std::chrono::seconds;
 
 // Starts `s1-collector run` (the daemon, not --once).
-std::unique_ptr<Process> StartDaemon(const TempDir& dir, const json& config, const std::string& name,
+std::unique_ptr<Process> StartDaemon(const TempDir& dir, const json& config,
+                                     const std::string& name,
                                      std::map<std::string, std::string> env = {}) {
   const auto path = dir.path() / (name + ".json");
   WriteFile(path, config.dump(2));
-  std::filesystem::permissions(path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
-  return std::make_unique<Process>(std::vector<std::string>{CollectorBinary(), "run", "-c", path.string()},
-                                   dir.path() / (name + ".log"), std::move(env));
+  std::filesystem::permissions(
+      path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  return std::make_unique<Process>(
+      std::vector<std::string>{CollectorBinary(), "run", "-c", path.string()},
+      dir.path() / (name + ".log"), std::move(env));
 }
 
 bool LogContains(const Process& p, const std::string& text) {
@@ -41,12 +43,17 @@ milliseconds TimeToExitAfterSigterm(Process& p, int* status) {
 
 TEST(FaultTest, SigtermDuringLongIntakeBackoffExitsWithinFiveSeconds) {
   TempDir dir;
-  Server sim(SimulatorBinary(), {"--token", "tok-backoff", "--activities", "3000", "--threats", "10"}, dir.path(),
+  Server sim(SimulatorBinary(),
+             {"--token", "tok-backoff", "--activities", "3000", "--threats", "10"}, dir.path(),
              "sim");
-  Server sink(SinkBinary(), {"--key", "key-backoff=b", "--out-dir", (dir.path() / "sink").string(), "--fault", "outage"},
-              dir.path(), "sink");
+  Server sink(
+      SinkBinary(),
+      {"--key", "key-backoff=b", "--out-dir", (dir.path() / "sink").string(), "--fault", "outage"},
+      dir.path(), "sink");
   auto daemon = StartDaemon(
-      dir, CollectorConfig(dir.path() / "state", json::array({ConsoleConfig("b", sim, "tok-backoff", "key-backoff", sink)})),
+      dir,
+      CollectorConfig(dir.path() / "state",
+                      json::array({ConsoleConfig("b", sim, "tok-backoff", "key-backoff", sink)})),
       "collector");
   // Signal right after a retry that announced a wait of 3 s or more, so the
   // stop lands inside a long backoff.
@@ -61,7 +68,8 @@ TEST(FaultTest, SigtermDuringLongIntakeBackoffExitsWithinFiveSeconds) {
   ASSERT_TRUE(WaitFor(in_long_wait, seconds(90))) << daemon->Output();
   int status = 0;
   const auto took = TimeToExitAfterSigterm(*daemon, &status);
-  std::printf("[ shutdown ] during intake backoff: exit %d after %lld ms\n", status, static_cast<long long>(took.count()));
+  std::printf("[ shutdown ] during intake backoff: exit %d after %lld ms\n", status,
+              static_cast<long long>(took.count()));
   EXPECT_LT(took, seconds(5));
   EXPECT_EQ(status, 0);
   // Nothing was accepted, so no checkpoint moved past the start point.
@@ -73,11 +81,15 @@ TEST(FaultTest, SigtermDuringLongIntakeBackoffExitsWithinFiveSeconds) {
 TEST(FaultTest, SigtermDuringSlowApiRequestExitsWithinFiveSeconds) {
   TempDir dir;
   Server sim(SimulatorBinary(),
-             {"--token", "tok-slow", "--activities", "100", "--threats", "10", "--fault", "slow:1:delay_ms=60000"},
+             {"--token", "tok-slow", "--activities", "100", "--threats", "10", "--fault",
+              "slow:1:delay_ms=60000"},
              dir.path(), "sim");
-  Server sink(SinkBinary(), {"--key", "key-slow=s", "--out-dir", (dir.path() / "sink").string()}, dir.path(), "sink");
+  Server sink(SinkBinary(), {"--key", "key-slow=s", "--out-dir", (dir.path() / "sink").string()},
+              dir.path(), "sink");
   auto daemon = StartDaemon(
-      dir, CollectorConfig(dir.path() / "state", json::array({ConsoleConfig("s", sim, "tok-slow", "key-slow", sink)})),
+      dir,
+      CollectorConfig(dir.path() / "state",
+                      json::array({ConsoleConfig("s", sim, "tok-slow", "key-slow", sink)})),
       "collector");
   // Wait until both streams' first requests are hanging in the simulator.
   ASSERT_TRUE(WaitFor([&] { return LogContains(*daemon, "Collector started"); }, seconds(30)));
@@ -96,34 +108,44 @@ TEST(FaultTest, RevokedTokenStopsOnlyItsConsoleAndARotatedTokenIsPickedUp) {
   // collector reads its token from its own file.
   WriteFile(dir.path() / "sim-a-tokens", "tok-a-first\n");
   WriteFile(dir.path() / "collector-a-token", "tok-a-first\n");
-  std::filesystem::permissions(dir.path() / "collector-a-token",
-                               std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  std::filesystem::permissions(
+      dir.path() / "collector-a-token",
+      std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
   Server sim_a(SimulatorBinary(),
-               {"--token-file", (dir.path() / "sim-a-tokens").string(), "--activities", "200", "--threats", "20",
-                "--live-rate", "20"},
+               {"--token-file", (dir.path() / "sim-a-tokens").string(), "--activities", "200",
+                "--threats", "20", "--live-rate", "20"},
                dir.path(), "sim-a");
   Server sim_b(SimulatorBinary(),
-               {"--token", "tok-b", "--seed", "5", "--activities", "200", "--threats", "20", "--live-rate", "20"},
+               {"--token", "tok-b", "--seed", "5", "--activities", "200", "--threats", "20",
+                "--live-rate", "20"},
                dir.path(), "sim-b");
-  Server sink(SinkBinary(), {"--key", "key-a=a", "--key", "key-b=b", "--out-dir", (dir.path() / "sink").string()},
+  Server sink(SinkBinary(),
+              {"--key", "key-a=a", "--key", "key-b=b", "--out-dir", (dir.path() / "sink").string()},
               dir.path(), "sink");
   auto daemon = StartDaemon(
       dir,
-      CollectorConfig(dir.path() / "state",
-                      json::array({ConsoleConfig("a", sim_a, {{"file", (dir.path() / "collector-a-token").string()}},
-                                                 "key-a", sink),
-                                   ConsoleConfig("b", sim_b, "tok-b", "key-b", sink)})),
+      CollectorConfig(
+          dir.path() / "state",
+          json::array(
+              {ConsoleConfig("a", sim_a, {{"file", (dir.path() / "collector-a-token").string()}},
+                             "key-a", sink),
+               ConsoleConfig("b", sim_b, "tok-b", "key-b", sink)})),
       "collector");
-  const auto count = [&](const char* label) { return ReadLines(dir.path() / "sink" / (std::string(label) + ".ndjson")).size(); };
-  ASSERT_TRUE(WaitFor([&] { return count("a") >= 220 && count("b") >= 220; }, seconds(60))) << daemon->Output();
+  const auto count = [&](const char* label) {
+    return ReadLines(dir.path() / "sink" / (std::string(label) + ".ndjson")).size();
+  };
+  ASSERT_TRUE(WaitFor([&] { return count("a") >= 220 && count("b") >= 220; }, seconds(60)))
+      << daemon->Output();
 
   // Revoke console a's token at the console.
   WriteFile(dir.path() / "sim-a-tokens", "tok-a-second\n");
-  ASSERT_TRUE(WaitFor([&] { return LogContains(*daemon, "console=a stream=activities failures=1"); }, seconds(30)))
+  ASSERT_TRUE(WaitFor(
+      [&] { return LogContains(*daemon, "console=a stream=activities failures=1"); }, seconds(30)))
       << daemon->Output();
   const std::string log = daemon->Output();
   EXPECT_NE(log.find("unauthenticated"), std::string::npos) << log;
-  EXPECT_NE(log.find("Activity Page.view"), std::string::npos) << "the 401 message must name the permission";
+  EXPECT_NE(log.find("Activity Page.view"), std::string::npos)
+      << "the 401 message must name the permission";
   // Console b keeps delivering while a is failing.
   const size_t a_during = count("a");
   const size_t b_before = count("b");
