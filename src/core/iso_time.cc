@@ -54,6 +54,10 @@ bool Expect(std::string_view s, size_t& pos, char c) {
   return true;
 }
 
+// 0000-01-01T00:00:00Z and 9999-12-31T23:59:59Z in seconds since the epoch.
+constexpr int64_t kMinSeconds = -62167219200;
+constexpr int64_t kMaxSeconds = 253402300799;
+
 Status BadTime(std::string_view text) {
   std::string shown(text.substr(0, 64));
   return InvalidArgument("not an ISO-8601 time: \"" + shown +
@@ -109,6 +113,10 @@ Result<int64_t> ParseIsoTime(std::string_view s) {
   if (pos != s.size()) return BadTime(s);
   const int64_t days = DaysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
   const int64_t secs = days * 86400 + hour * 3600 + minute * 60 + second - offset_seconds;
+  // An offset or a leap second can carry year 0000 or 9999 out of the
+  // four-digit range; FormatIsoTime could not write such a time back.
+  // (Found by tests/fuzz/iso_time_fuzz.cc.)
+  if (secs < kMinSeconds || secs > kMaxSeconds) return BadTime(s);
   return secs * 1000000 + micros;
 }
 
@@ -141,7 +149,9 @@ Result<int64_t> ParseDurationMicros(std::string_view text) {
   size_t pos = 0;
   int64_t value = 0;
   while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
-    if (value > 1000000000) return InvalidArgument("duration too large: \"" + std::string(text) + "\"");
+    if (value > 1000000000) {
+      return InvalidArgument("duration too large: \"" + std::string(text.substr(0, 64)) + "\"");
+    }
     value = value * 10 + (text[pos] - '0');
     ++pos;
   }
