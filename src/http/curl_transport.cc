@@ -11,8 +11,11 @@
 #include "s1c/http/curl_transport.h"
 
 #include <curl/curl.h>
+#include <isa-l/igzip_lib.h>
 
 #include <algorithm>
+#include <cstdint>
+#include <cstdlib>
 #include <mutex>
 #include <string>
 #include <utility>
@@ -92,6 +95,9 @@ constexpr size_t kMaxIdleHandles = 8;
 // How long one curl_multi_poll may block before the stop token is checked.
 constexpr int kPollSliceMs = 100;
 
+// Decoded bytes are produced into this much scratch before being appended.
+constexpr size_t kInflateChunk = 64 * 1024;
+
 struct CurlHandles {
   CURLM* multi = nullptr;
   CURL* easy = nullptr;
@@ -149,6 +155,12 @@ std::string HostForMessages(const std::string& url) {
   return out;
 }
 
+// How the body of a transfer is decoded. kSelf: the caller accepts exactly
+// gzip, which this file decodes with ISA-L (igzip) as the bytes arrive: about
+// 5x cheaper than libcurl's zlib inflate, which was the largest single CPU
+// cost of a backfill. Other Accept-Encoding values are left to libcurl.
+enum class Coding { kNone, kSelf, kSelfIdentity, kSelfGzip };
+
 // State shared with the callbacks of one transfer.
 struct Transfer {
   size_t max_body_bytes = 0;
@@ -156,17 +168,79 @@ struct Transfer {
   Response response;
   bool body_too_large = false;
   bool stopped = false;
+  Coding coding = Coding::kNone;
+  // gzip decoding state (~90 KB) and scratch: allocated only for a gzip body
+  // and freed with the transfer, so idle handle pairs (one or two per
+  // console and transport) hold no decoder memory.
+  std::unique_ptr<inflate_state> inflater;
+  std::unique_ptr<char[]> scratch;
+  std::string bad_coding;  // Why a body could not be decoded.
 };
+
+bool AppendBody(Transfer* t, const char* data, size_t len) {
+  if (len > t->max_body_bytes - std::min(t->max_body_bytes, t->response.body.size())) {
+    t->body_too_large = true;
+    return false;
+  }
+  t->response.body.append(data, len);
+  return true;
+}
+
+// Feeds one chunk of a gzip body to the inflater.
+bool InflateChunk(Transfer* t, const char* data, size_t len) {
+  inflate_state& st = *t->inflater;
+  st.next_in = reinterpret_cast<uint8_t*>(const_cast<char*>(data));
+  st.avail_in = static_cast<uint32_t>(len);
+  while (st.block_state != ISAL_BLOCK_FINISH) {
+    st.next_out = reinterpret_cast<uint8_t*>(t->scratch.get());
+    st.avail_out = static_cast<uint32_t>(kInflateChunk);
+    const int rc = isal_inflate(&st);
+    if (rc != ISAL_DECOMP_OK) {
+      t->bad_coding =
+          rc == ISAL_INCORRECT_CHECKSUM ? "gzip checksum mismatch" : "invalid gzip data";
+      return false;
+    }
+    const size_t produced = kInflateChunk - st.avail_out;
+    if (!AppendBody(t, t->scratch.get(), produced)) return false;
+    // Done with this chunk once the input is used up and the output did not fill up.
+    if (st.avail_in == 0 && produced < kInflateChunk) break;
+  }
+  // Bytes after the end of the gzip member are ignored, as libcurl does.
+  return true;
+}
 
 size_t OnBody(char* data, size_t size, size_t count, void* user) {
   auto* t = static_cast<Transfer*>(user);
   const size_t len = size * count;
-  if (len > t->max_body_bytes - std::min(t->max_body_bytes, t->response.body.size())) {
-    t->body_too_large = true;
-    return CURL_WRITEFUNC_ERROR;
+  if (t->coding == Coding::kSelf) {
+    // The headers are complete by the first body byte.
+    const std::string* value = t->response.FindHeader("content-encoding");
+    const std::string coding = value == nullptr ? "" : *value;
+    // Room for the whole body up front (JSON pages inflate about 6-7x), so a
+    // 1 MB page is not copied over and over while its buffer doubles.
+    size_t expected = 0;
+    if (const std::string* length = t->response.FindHeader("content-length")) {
+      expected = std::strtoull(length->c_str(), nullptr, 10);
+    }
+    if (coding.empty() || EqualsIgnoreCase(coding, "identity")) {
+      t->coding = Coding::kSelfIdentity;
+    } else if (EqualsIgnoreCase(coding, "gzip") || EqualsIgnoreCase(coding, "x-gzip")) {
+      t->coding = Coding::kSelfGzip;
+      // Not value-initialized: isal_inflate_init sets what it needs.
+      t->inflater.reset(new inflate_state);
+      t->scratch.reset(new char[kInflateChunk]);
+      isal_inflate_init(t->inflater.get());
+      t->inflater->crc_flag = ISAL_GZIP;
+      expected = expected > SIZE_MAX / 8 ? SIZE_MAX : expected * 8;
+    } else {
+      t->bad_coding = "unsupported content encoding \"" + coding.substr(0, 40) + "\"";
+      return CURL_WRITEFUNC_ERROR;
+    }
+    t->response.body.reserve(std::min(expected, t->max_body_bytes));
   }
-  t->response.body.append(data, len);
-  return len;
+  if (t->coding == Coding::kSelfGzip)
+    return InflateChunk(t, data, len) ? len : CURL_WRITEFUNC_ERROR;
+  return AppendBody(t, data, len) ? len : CURL_WRITEFUNC_ERROR;
 }
 
 size_t OnHeader(char* data, size_t size, size_t count, void* user) {
@@ -290,7 +364,10 @@ class CurlTransport final : public HttpTransport {
         // offers brotli, which some servers then compress at a slow maximum
         // quality; gzip is cheap on both ends.
         accept_encoding = header.value;
-        continue;
+        if (!EqualsIgnoreCase(Trim(header.value), "gzip")) continue;
+        // Exactly gzip: sent as given and decoded here (see Coding).
+        transfer.coding = Coding::kSelf;
+        accept_encoding.clear();
       }
       // "Name;" is libcurl's spelling of a header with an empty value.
       const std::string line =
@@ -332,6 +409,7 @@ class CurlTransport final : public HttpTransport {
     o.Set(CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
     if (!options_.user_agent.empty()) o.Set(CURLOPT_USERAGENT, options_.user_agent.c_str());
     if (!accept_encoding.empty()) o.Set(CURLOPT_ACCEPT_ENCODING, accept_encoding.c_str());
+    if (transfer.coding == Coding::kSelf) o.Set(CURLOPT_HTTP_CONTENT_DECODING, 0L);
     o.Set(CURLOPT_HTTPHEADER, headers.get());
 
     const bool has_body = !request.body.empty();
@@ -398,6 +476,10 @@ class CurlTransport final : public HttpTransport {
       return Corrupt("response body exceeds " + std::to_string(options_.max_response_bytes) +
                      " bytes (from host " + host + ")");
     }
+    if (!transfer.bad_coding.empty()) {
+      return Corrupt("could not decode the response body from host " + host + ": " +
+                     transfer.bad_coding);
+    }
     if (mc != CURLM_OK) {
       return Unavailable("request to host " + host + " failed: " + curl_multi_strerror(mc));
     }
@@ -405,6 +487,11 @@ class CurlTransport final : public HttpTransport {
     if (result != CURLE_OK) {
       const std::string detail = errbuf[0] != '\0' ? errbuf : curl_easy_strerror(result);
       return internal::CurlErrorToStatus(result, host, detail);
+    }
+    if (transfer.coding == Coding::kSelfGzip &&
+        transfer.inflater->block_state != ISAL_BLOCK_FINISH) {
+      return Corrupt("could not decode the response body from host " + host +
+                     ": the gzip data ends early");
     }
     transfer.response.status = status;
     return std::move(transfer.response);

@@ -1,10 +1,14 @@
 #include "s1c/intake/forwarder.h"
 
-#include <zlib.h>
+#include <isa-l/igzip_lib.h>
 
+#include <algorithm>
 #include <climits>
+#include <cstdint>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <utility>
+#include <vector>
 
 #include "json_escape.h"
 #include "s1c/core/text.h"
@@ -16,27 +20,39 @@ namespace {
 constexpr std::string_view kBodyEnd = "]}";
 constexpr size_t kExcerptBytes = 200;
 
-// gzip (RFC 1952) of `in` into `out`, replacing its contents. Level 1: the
-// intake accepts any level, and on JSON level 1 gives most of the gain for a
-// fraction of the CPU.
+// gzip (RFC 1952) of `in` into `out`, replacing its contents. ISA-L igzip
+// at level 1: the intake accepts any level, and on JSON this is about 4x
+// faster than zlib's level 1 for a similar ratio (~6.5x on activities),
+// which matters because compressing every body is the collector's largest
+// CPU cost after decoding the API's answers.
 Status Gzip(std::string_view in, std::string& out) {
-  if (in.size() > UINT_MAX) return Internal("request body too large to compress");
-  z_stream zs{};
-  // windowBits 15 + 16 asks zlib for a gzip header and trailer.
-  if (deflateInit2(&zs, 1, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
-    return Internal("zlib deflateInit2 failed");
+  if (in.size() > UINT32_MAX / 2) return Internal("request body too large to compress");
+  // Level 1's hash tables and token buffer (~280 KB, uninitialized: igzip
+  // sets what it uses). Per call rather than per thread, so that dozens of
+  // idle worker threads hold none of it.
+  const std::unique_ptr<uint8_t[]> level_buf(new uint8_t[ISAL_DEF_LVL1_DEFAULT]);
+  // ~80 KB: on the heap, not on a worker thread's stack.
+  const std::unique_ptr<isal_zstream> stream(new isal_zstream);
+  isal_zstream& zs = *stream;
+  isal_deflate_init(&zs);
+  zs.gzip_flag = IGZIP_GZIP;
+  zs.level = 1;
+  zs.level_buf = level_buf.get();
+  zs.level_buf_size = ISAL_DEF_LVL1_DEFAULT;
+  zs.end_of_stream = 1;
+  zs.flush = NO_FLUSH;
+  // Incompressible input grows by a few bytes per 64 KiB stored block, plus
+  // the header and trailer: this bound lets one call finish the stream.
+  out.resize(in.size() + in.size() / 64 + 1024);
+  zs.next_in = reinterpret_cast<uint8_t*>(const_cast<char*>(in.data()));
+  zs.avail_in = static_cast<uint32_t>(in.size());
+  zs.next_out = reinterpret_cast<uint8_t*>(out.data());
+  zs.avail_out = static_cast<uint32_t>(out.size());
+  const int rc = isal_deflate(&zs);
+  if (rc != COMP_OK || zs.internal_state.state != ZSTATE_END) {
+    return Internal("gzip compression failed (igzip code " + std::to_string(rc) + ")");
   }
-  out.resize(deflateBound(&zs, in.size()));
-  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-  zs.avail_in = static_cast<uInt>(in.size());
-  zs.next_out = reinterpret_cast<Bytef*>(out.data());
-  zs.avail_out = static_cast<uInt>(out.size());
-  // deflateBound guarantees one Z_FINISH call completes the stream.
-  const int rc = deflate(&zs, Z_FINISH);
-  const size_t written = zs.total_out;
-  deflateEnd(&zs);
-  if (rc != Z_STREAM_END) return Internal("zlib deflate failed (code " + std::to_string(rc) + ")");
-  out.resize(written);
+  out.resize(zs.total_out);
   return Status::Ok();
 }
 
@@ -120,12 +136,19 @@ Delivery Forwarder::Deliver(std::string_view stream, std::span<const EventRef> e
     return d;
   }
 
-  std::string body = "{\"intake_key\":\"";
+  std::string body;
+  {
+    // Room for the whole input once escaped (about +12% on activities), so
+    // the buffer is allocated once, not regrown while events are added.
+    size_t estimate = 64 + key->size();
+    for (const EventRef& event : events) estimate += event.json.size() + event.json.size() / 6 + 3;
+    body.reserve(std::min(estimate, options_.max_body_bytes + options_.max_body_bytes / 8 + 64));
+  }
+  body = "{\"intake_key\":\"";
   internal::AppendJsonEscaped(body, *key);
   body += "\",\"jsons\":[";
   const size_t prefix_size = body.size();
-  std::string escaped;  // One event, escaped once, reused for every event.
-  size_t in_body = 0;   // Events currently in `body`.
+  size_t in_body = 0;  // Events currently in `body`.
 
   http::Request request;
   request.method = "POST";
@@ -186,19 +209,26 @@ Delivery Forwarder::Deliver(std::string_view stream, std::span<const EventRef> e
       ++d.dead_lettered;
       continue;
     }
-    escaped.clear();
-    internal::AppendJsonEscaped(escaped, event.json);
-    const size_t added = (in_body > 0 ? 1 : 0) + escaped.size() + 2;
-    if (in_body > 0 && (in_body >= options_.max_batch_events ||
-                        body.size() + added + kBodyEnd.size() > options_.max_body_bytes)) {
+    if (in_body > 0 && in_body >= options_.max_batch_events) {
       if (!flush()) return d;
+    }
+    // Escaped straight into the body (one pass, no per-event buffer). When
+    // that overfills the body, the event is taken back out, the body is
+    // sent, and the event starts the next one.
+    const size_t mark = body.size();
+    if (in_body > 0) body += ',';
+    body += '"';
+    internal::AppendJsonEscaped(body, event.json);
+    body += '"';
+    if (in_body > 0 && body.size() + kBodyEnd.size() > options_.max_body_bytes) {
+      body.resize(mark);
+      if (!flush()) return d;
+      body += '"';
+      internal::AppendJsonEscaped(body, event.json);
+      body += '"';
     }
     // An event bigger than max_body_bytes on its own still goes, alone: it
     // is under max_event_bytes, so the intake takes it.
-    if (in_body > 0) body += ',';
-    body += '"';
-    body += escaped;
-    body += '"';
     ++in_body;
   }
   flush();

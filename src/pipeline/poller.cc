@@ -1,11 +1,11 @@
 #include "s1c/pipeline/poller.h"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <future>
 #include <unordered_set>
 #include <vector>
-
-#include <spdlog/spdlog.h>
 
 #include "s1c/core/iso_time.h"
 
@@ -41,7 +41,8 @@ void Advance(state::Checkpoint& cp, const std::vector<const s1::RawEvent*>& deli
   if (lookback_seconds > 0) {
     for (const auto* e : delivered) cp.recent_keys.push_back({e->key, e->time_us});
     const int64_t horizon = cp.watermark_us - lookback_seconds * kMicrosPerSecond;
-    std::erase_if(cp.recent_keys, [horizon](const state::SeenKey& k) { return k.time_us < horizon; });
+    std::erase_if(cp.recent_keys,
+                  [horizon](const state::SeenKey& k) { return k.time_us < horizon; });
     if (cp.recent_keys.size() > max_recent_keys) {
       // Keep the newest: the oldest are the first to leave the window anyway.
       std::stable_sort(cp.recent_keys.begin(), cp.recent_keys.end(),
@@ -96,8 +97,29 @@ Result<std::optional<state::Checkpoint>> Poller::Checkpoint() {
   return checkpoint_;
 }
 
+Status Poller::CommitNow() {
+  checkpoint_->updated_at = FormatIsoTime(clock_.NowMicros());
+  // A failed write is not retried here: the error ends the cycle, as it always
+  // has, and the progress it held is delivered again after a restart.
+  dirty_ = false;
+  S1C_RETURN_IF_ERROR(store_.Commit(options_.console, options_.state_name, *checkpoint_)
+                          .Annotate("cannot save the checkpoint"));
+  last_commit_ = clock_.MonotonicNow();
+  return Status::Ok();
+}
+
 Result<CycleResult> Poller::RunCycle(const StopToken& stop, const ProgressFn& progress) {
   S1C_RETURN_IF_ERROR(EnsureLoaded());
+  Result<CycleResult> result = Drain(stop, progress);
+  // Whatever ended the drain, acknowledged progress is written before returning.
+  if (dirty_) {
+    Status committed = CommitNow();
+    if (!committed.ok() && result.ok()) return committed;
+  }
+  return result;
+}
+
+Result<CycleResult> Poller::Drain(const StopToken& stop, const ProgressFn& progress) {
   state::Checkpoint& cp = *checkpoint_;
   const s1::StreamSpec& spec = *options_.spec;
   const int64_t lookback_us = int64_t{options_.lookback_seconds} * kMicrosPerSecond;
@@ -165,16 +187,21 @@ Result<CycleResult> Poller::RunCycle(const StopToken& stop, const ProgressFn& pr
     std::vector<intake::EventRef> refs;
     while (done < to_send.size()) {
       refs.clear();
-      for (size_t i = done; i < to_send.size(); ++i) refs.push_back({to_send[i]->json, to_send[i]->key});
+      for (size_t i = done; i < to_send.size(); ++i)
+        refs.push_back({to_send[i]->json, to_send[i]->key});
       intake::Delivery d = sink_.Deliver(spec.name, refs);
       if (d.delivered > 0) {
-        std::vector<const s1::RawEvent*> delivered(to_send.begin() + static_cast<std::ptrdiff_t>(done),
-                                                   to_send.begin() + static_cast<std::ptrdiff_t>(done + d.delivered));
+        std::vector<const s1::RawEvent*> delivered(
+            to_send.begin() + static_cast<std::ptrdiff_t>(done),
+            to_send.begin() + static_cast<std::ptrdiff_t>(done + d.delivered));
         Advance(cp, delivered, options_.lookback_seconds, options_.max_recent_keys);
-        cp.updated_at = FormatIsoTime(clock_.NowMicros());
-        S1C_RETURN_IF_ERROR(store_.Commit(options_.console, options_.state_name, cp)
-                                .Annotate("cannot save the checkpoint"));
-        boundary = std::unordered_set<std::string>(cp.boundary_keys.begin(), cp.boundary_keys.end());
+        dirty_ = true;
+        if (options_.commit_interval.count() <= 0 ||
+            clock_.MonotonicNow() - last_commit_ >= options_.commit_interval) {
+          S1C_RETURN_IF_ERROR(CommitNow());
+        }
+        boundary =
+            std::unordered_set<std::string>(cp.boundary_keys.begin(), cp.boundary_keys.end());
         if (lookback_us > 0) {
           for (const auto* e : delivered) recent.insert(e->key);
         }
@@ -185,13 +212,19 @@ Result<CycleResult> Poller::RunCycle(const StopToken& stop, const ProgressFn& pr
       }
       if (d.outcome == intake::Outcome::kDelivered) break;
       if (d.outcome == intake::Outcome::kRejected) {
-        return d.error.ok() ? Status(StatusCode::kRejected, "the intake rejected the batch") : d.error;
+        return d.error.ok() ? Status(StatusCode::kRejected, "the intake rejected the batch")
+                            : d.error;
       }
       ++result.intake_retries;
+      // Waiting may take long (an intake outage): write what was acknowledged
+      // first, so a crash meanwhile re-sends nothing that is already accepted.
+      if (dirty_) S1C_RETURN_IF_ERROR(CommitNow());
       const auto wait = backoff_.NextDelay(++attempt, d.error.retry_after());
-      spdlog::warn("Intake unavailable; retrying. console={} stream={} attempt={} wait_ms={} error=\"{}\"",
-                   options_.console, spec.name, attempt, wait.count(), d.error.message());
-      if (!clock_.SleepFor(wait, stop)) return Cancelled("stop requested while waiting for the intake");
+      spdlog::warn(
+          "Intake unavailable; retrying. console={} stream={} attempt={} wait_ms={} error=\"{}\"",
+          options_.console, spec.name, attempt, wait.count(), d.error.message());
+      if (!clock_.SleepFor(wait, stop))
+        return Cancelled("stop requested while waiting for the intake");
     }
     if (progress) progress(result, cp);
 

@@ -3,6 +3,10 @@
 #include <array>
 #include <limits>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace s1c::s1::json_scan {
 namespace {
 
@@ -186,13 +190,35 @@ bool Scanner::ScanString(std::string_view* content, bool* has_escapes) {
   return true;
 }
 
+void Scanner::SkipPlain() {
+#if defined(__SSE2__)
+  // 16 bytes at a time while none is '"', '\\', a control byte or >= 0x80.
+  const __m128i quote = _mm_set1_epi8('"');
+  const __m128i backslash = _mm_set1_epi8('\\');
+  const __m128i control_max = _mm_set1_epi8(0x1f);
+  while (end_ - p_ >= 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p_));
+    const __m128i special =
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
+                     _mm_cmpeq_epi8(_mm_max_epu8(v, control_max), control_max));
+    const int mask = _mm_movemask_epi8(special) | _mm_movemask_epi8(v);
+    if (mask != 0) {
+      p_ += __builtin_ctz(static_cast<unsigned>(mask));
+      return;
+    }
+    p_ += 16;
+  }
+#endif
+  while (p_ < end_ && kPlain[*p_]) ++p_;
+}
+
 bool Scanner::ScanStringRaw(const unsigned char** content_begin, bool* has_escapes) {
   if (p_ >= end_ || *p_ != '"') return Fail("expected a string");
   ++p_;
   *content_begin = p_;
   *has_escapes = false;
   while (true) {
-    while (p_ < end_ && kPlain[*p_]) ++p_;  // Hot loop: plain ASCII.
+    SkipPlain();  // Hot loop: plain ASCII.
     if (p_ >= end_) return Fail("unterminated string");
     const unsigned char c = *p_;
     if (c == '"') {

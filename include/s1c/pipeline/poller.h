@@ -4,6 +4,7 @@
 // (design.md sections 2 and 4).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -24,26 +25,35 @@ struct PollerOptions {
   const s1::StreamSpec* spec = nullptr;  // REQUIRES: non-null, from s1::AllStreams().
   std::string state_name;                // Checkpoint name; empty = spec->name.
   int page_size = 1000;
-  std::string start_from = "24h";        // Used when there is no checkpoint yet.
+  std::string start_from = "24h";  // Used when there is no checkpoint yet.
   int lookback_seconds = 0;
-  size_t max_recent_keys = 100000;       // Bound on the persisted lookback key set.
-  std::optional<std::string> until;      // Exclusive upper time bound (backfill).
-  int max_pages_per_cycle = 100;         // So one busy stream cannot starve others.
-  BackoffPolicy intake_backoff;          // Waits between intake retries.
+  size_t max_recent_keys = 100000;   // Bound on the persisted lookback key set.
+  std::optional<std::string> until;  // Exclusive upper time bound (backfill).
+  int max_pages_per_cycle = 100;     // So one busy stream cannot starve others.
+  // Checkpoint commits are coalesced: after an acknowledged delivery the
+  // checkpoint is written only if the last write is at least this old, and
+  // always before RunCycle returns (caught up, page budget, error or stop).
+  // It never covers an unacknowledged event. 0 (default) writes after every
+  // acknowledged delivery, so a crash re-sends at most the page in flight;
+  // with N ms it re-sends at most the pages acknowledged in the last N ms
+  // plus the one in flight, for one fsync per N ms instead of one per page.
+  std::chrono::milliseconds commit_interval{0};
+  BackoffPolicy intake_backoff;  // Waits between intake retries.
 };
 
 struct CycleResult {
   int pages = 0;
   int64_t events_fetched = 0;
-  int64_t events_forwarded = 0;      // Delivered to the sink (dead-lettered included).
+  int64_t events_forwarded = 0;  // Delivered to the sink (dead-lettered included).
   int64_t events_dead_lettered = 0;
-  int64_t events_skipped = 0;        // Already delivered before (boundary or lookback keys).
+  int64_t events_skipped = 0;  // Already delivered before (boundary or lookback keys).
   int64_t intake_retries = 0;
-  bool caught_up = false;            // The drain reached the end of the data.
+  bool caught_up = false;              // The drain reached the end of the data.
   std::optional<int64_t> total_items;  // From the first page, for progress.
 };
 
-// Called after each page is committed: the cumulative cycle figures so far.
+// Called after each page is delivered (and committed, unless commit_interval
+// defers the write): the cumulative cycle figures so far.
 using ProgressFn = std::function<void(const CycleResult&, const state::Checkpoint&)>;
 
 // Not thread-safe: one thread runs a Poller at a time (the scheduler gives
@@ -69,8 +79,11 @@ class Poller {
   const PollerOptions& options() const { return options_; }
 
  private:
-  class Drain;
   Status EnsureLoaded();
+  // The drain itself; RunCycle adds the final deferred commit.
+  Result<CycleResult> Drain(const StopToken& stop, const ProgressFn& progress);
+  // Writes the in-memory checkpoint now.
+  Status CommitNow();
 
   PollerOptions options_;
   s1::PageSource& source_;
@@ -80,6 +93,8 @@ class Poller {
   Backoff backoff_;
   bool loaded_ = false;
   std::optional<state::Checkpoint> checkpoint_;
+  bool dirty_ = false;  // checkpoint_ holds acknowledged progress not yet written.
+  std::chrono::steady_clock::time_point last_commit_{};
 };
 
 }  // namespace s1c::pipeline

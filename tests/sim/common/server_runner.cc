@@ -65,6 +65,12 @@ Result<std::unique_ptr<httplib::Server>> MakeServer(const ListenOptions& options
   server->new_task_queue = [threads] {
     return new httplib::ThreadPool(static_cast<size_t>(threads));
   };
+  // httplib closes a keep-alive connection after 5 requests by default, which
+  // made clients reconnect every few pages; a console keeps it open.
+  server->set_keep_alive_max_count(100000);
+  // Without this, Nagle's algorithm can hold the tail of an answer for a
+  // delayed ACK (~40 ms) when headers and body go out in separate writes.
+  server->set_tcp_nodelay(true);
   if (options.verbose) InstallRequestLogger(*server);
   return server;
 }

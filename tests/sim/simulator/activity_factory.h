@@ -8,6 +8,7 @@
 #include "common/rng.h"
 #include "simulator/event_record.h"
 #include "simulator/id_source.h"
+#include "simulator/json_writer.h"
 #include "simulator/topology.h"
 
 namespace s1c::sim {
@@ -25,6 +26,8 @@ class ActivityFactory {
   Rng& rng_;
   IdSource& ids_;
   const Topology& topology_;
+  JsonObjectWriter event_;  // Reused scratch: no DOM, few allocations per row.
+  JsonObjectWriter data_;
 };
 
 }  // namespace s1c::sim

@@ -60,6 +60,7 @@ void EventGenerator::AddVersions(Factory& factory, Profile profile,
 
 Corpus EventGenerator::Generate() {
   Corpus corpus;
+  corpus.activities.reserve(static_cast<size_t>(options_.activities));
   for (const TimeGroup& g :
        MakeTimeline(activity_rng_, options_.activities, options_.start_us, options_.span_us)) {
     for (int i = 0; i < g.size; ++i) corpus.activities.push_back(activity_factory_.Make(g.time_us));

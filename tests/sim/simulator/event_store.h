@@ -37,12 +37,21 @@ class EventStore {
     return fn(std::span<const EventRecord>(rows_));
   }
 
+  // Like Read, but calls fn(rows, all_visible): all_visible is true when
+  // every row has always been and stays visible (no late or superseded rows).
+  template <typename Fn>
+  auto ReadRows(Fn&& fn) const {
+    std::shared_lock lock(mu_);
+    return fn(std::span<const EventRecord>(rows_), restricted_ == 0);
+  }
+
   size_t size() const;
 
  private:
   const StreamSpec& spec_;
   mutable std::shared_mutex mu_;
   std::vector<EventRecord> rows_;
+  size_t restricted_ = 0;  // Rows that are not always visible.
 };
 
 }  // namespace s1c::sim

@@ -63,22 +63,65 @@ std::vector<const EventRecord*> Candidates(std::span<const EventRecord> rows,
 
 Page RunQuery(std::span<const EventRecord> rows, const StreamSpec& spec, const Query& query,
               int64_t now_us) {
+  return RunQuery(rows, spec, query, now_us, /*all_visible=*/false);
+}
+
+Page RunQuery(std::span<const EventRecord> rows, const StreamSpec& spec, const Query& query,
+              int64_t now_us, bool all_visible) {
   Page page;
   const EventRecord* last = nullptr;
   bool more = false;
-  for (const EventRecord* e : Candidates(rows, spec, query)) {
-    if (!e->VisibleAt(now_us) || !query.Matches(*e)) continue;
-    ++page.total_items;
+  if (query.sort_field == spec.primary && !query.descending) {
+    // The common case (every collector request): the rows are already in
+    // query order, the time bounds select a slice and the cursor a start
+    // position in it, both found by binary search. A page costs O(limit +
+    // log n), not a scan of the stream.
+    auto [lo, hi] = RangeOn(query, spec.primary);
+    auto by_time_lo = [&](const EventRecord& e, int64_t t) { return e.Time(spec.primary) < t; };
+    auto first = std::lower_bound(rows.begin(), rows.end(), lo, by_time_lo);
+    auto end = std::lower_bound(first, rows.end(), hi, by_time_lo);
+    auto start = first;
     if (query.after) {
-      const SortKey key = KeyOf(*e, query.sort_field);
-      const bool past_cursor = query.descending ? key < *query.after : key > *query.after;
-      if (!past_cursor) continue;
+      start = std::upper_bound(
+          first, end, *query.after,
+          [&](const SortKey& k, const EventRecord& e) { return k < KeyOf(e, spec.primary); });
     }
-    if (page.items.size() < static_cast<size_t>(query.limit)) {
-      page.items.push_back(e);
-      last = e;
+    const bool unscoped = query.site_ids.empty() && query.account_ids.empty();
+    const bool primary_bounds_only =
+        std::all_of(query.bounds.begin(), query.bounds.end(),
+                    [&](const TimeBound& b) { return b.field == spec.primary; });
+    if (all_visible && unscoped && primary_bounds_only) {
+      page.total_items = end - first;
     } else {
-      more = true;
+      for (auto it = first; it != end; ++it) {
+        if (it->VisibleAt(now_us) && query.Matches(*it)) ++page.total_items;
+      }
+    }
+    for (auto it = start; it != end; ++it) {
+      if (!it->VisibleAt(now_us) || !query.Matches(*it)) continue;
+      if (page.items.size() < static_cast<size_t>(query.limit)) {
+        page.items.push_back(&*it);
+        last = &*it;
+      } else {
+        more = true;
+        break;
+      }
+    }
+  } else {
+    for (const EventRecord* e : Candidates(rows, spec, query)) {
+      if (!e->VisibleAt(now_us) || !query.Matches(*e)) continue;
+      ++page.total_items;
+      if (query.after) {
+        const SortKey key = KeyOf(*e, query.sort_field);
+        const bool past_cursor = query.descending ? key < *query.after : key > *query.after;
+        if (!past_cursor) continue;
+      }
+      if (page.items.size() < static_cast<size_t>(query.limit)) {
+        page.items.push_back(e);
+        last = e;
+      } else {
+        more = true;
+      }
     }
   }
   if (more && last != nullptr) {

@@ -26,6 +26,11 @@ struct Page {
 // REQUIRES: `rows` sorted ascending by KeyOf(row, spec.primary).
 Page RunQuery(std::span<const EventRecord> rows, const StreamSpec& spec, const Query& query,
               int64_t now_us);
+// The same; `all_visible` promises that every row is always visible
+// (EventStore::ReadRows says when), which lets totalItems of an unscoped
+// query be counted without visiting the rows.
+Page RunQuery(std::span<const EventRecord> rows, const StreamSpec& spec, const Query& query,
+              int64_t now_us, bool all_visible);
 
 // The API envelope: {"data":[...],"pagination":{"nextCursor":...,"totalItems":N}},
 // with each row's stored bytes copied verbatim.

@@ -54,6 +54,8 @@ class SimServer {
   // Answers with `fault` and returns true, or returns false when the request
   // goes on (after a "slow" delay, or for faults applied to the answer).
   bool AnswerWithFault(const FaultRule& fault, httplib::Response& res);
+  // Gzips a large JSON answer when the client accepts gzip.
+  static void MaybeGzip(const httplib::Request& req, httplib::Response& res);
   // Damages a finished answer for "drop" and "truncated".
   static void DamageAnswer(const FaultRule& fault, httplib::Response& res);
 

@@ -9,6 +9,7 @@ namespace s1c::sim {
 struct SimStats {
   CounterTable requests;       // [endpoint][status]
   CounterRow events_served;    // [stream] rows sent in complete 200 pages.
+  CounterRow bytes_served;     // [stream] body bytes on the wire (after gzip) of those pages.
   CounterRow faults_injected;  // [mode]
   CounterRow live_added;       // [stream] rows appended by live mode.
 };

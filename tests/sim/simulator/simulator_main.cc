@@ -49,6 +49,9 @@ void AddFlags(CLI::App& app, Flags& f) {
   app.add_option("--tls-cert", f.listen.tls_cert, "PEM certificate: serve HTTPS (with --tls-key)");
   app.add_option("--tls-key", f.listen.tls_key, "PEM private key for --tls-cert");
   app.add_flag("--verbose", f.listen.verbose, "Log one line per request to stderr");
+  app.add_option("--threads", f.listen.threads,
+                 "Request worker threads (each open keep-alive connection holds one)")
+      ->capture_default_str();
   app.add_option("--token", f.tokens, "A valid API token (repeatable)");
   app.add_option("--token-file", f.token_file,
                  "File of valid tokens, one per line, re-read on every request");
@@ -166,8 +169,8 @@ int Run(const Flags& f) {
   SimServer sim(server_options, stores, auth, faults, stats, clock, stop.token());
   sim.Register(**server);
 
-  LiveFeeder feeder(LiveOptions{f.live_rate, f.late_ms, f.late_fraction, f.seed, f.live_seconds}, generator, stores,
-                    stats, clock);
+  LiveFeeder feeder(LiveOptions{f.live_rate, f.late_ms, f.late_fraction, f.seed, f.live_seconds},
+                    generator, stores, stats, clock);
   std::thread live([&] { feeder.Run(stop.token()); });
   if (f.listen.verbose) {
     std::fprintf(stderr,

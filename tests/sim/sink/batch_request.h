@@ -2,6 +2,8 @@
 //   {"intake_key": "<key>", "jsons": ["<event JSON as a string>", ...]}
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,6 +22,20 @@ struct BatchRequest {
 // strings "jsons". The event strings themselves are not parsed (neither does
 // the real intake at this stage).
 Result<BatchRequest> ParseBatchRequest(std::string_view body);
+
+// What a fast look at a batch body found, without decoding the events.
+struct BatchSummary {
+  std::string intake_key;
+  int64_t events = 0;
+  size_t largest_event_bytes = 0;  // Escaped length: never less than the decoded one.
+};
+
+// Fast path for well-formed bodies: a single pass over
+// {"intake_key":"...","jsons":["...",...]} (members in either order, no
+// other members) that counts the strings in "jsons" without decoding them.
+// Returns nullopt for anything else, including valid but unusual JSON;
+// callers then fall back to ParseBatchRequest, which says what is wrong.
+std::optional<BatchSummary> SummarizeBatch(std::string_view body);
 
 // Gunzips `data`, failing with kRejected once the output would exceed
 // `max_output` bytes and with kInvalidArgument on corrupt input. Used only if

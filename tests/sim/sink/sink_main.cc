@@ -24,6 +24,7 @@ struct Flags {
   std::vector<std::string> faults;
   uint64_t seed = 1;
   size_t max_event_bytes = 250000;
+  bool discard = false;
 };
 
 int Fail(const std::string& message) {
@@ -35,6 +36,7 @@ int Run(const Flags& f) {
   SinkOptions options;
   options.seed = f.seed;
   options.max_event_bytes = f.max_event_bytes;
+  options.discard = f.discard;
   for (const std::string& spec : f.keys) {
     const size_t eq = spec.find('=');
     const std::string key = spec.substr(0, eq);
@@ -96,6 +98,10 @@ int main(int argc, char** argv) {
   app.add_option("--max-event-bytes", f.max_event_bytes,
                  "Refuse (413) a batch holding an event larger than this (0 = no limit)")
       ->capture_default_str();
+  app.add_flag(
+      "--discard", f.discard,
+      "Count accepted events without writing them (benchmarks); nothing goes to --out-dir");
+  app.add_option("--threads", f.listen.threads, "Request worker threads")->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   return s1c::sim::Run(f);
 }

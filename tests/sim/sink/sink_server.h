@@ -30,6 +30,7 @@ struct SinkOptions {
   size_t max_body_bytes = 10 * 1024 * 1024;          // Decoded; above it: 413.
   size_t max_event_bytes = 250000;                   // Per event; above it: 413. 0 = no limit.
   uint64_t seed = 1;                                 // For event ids.
+  bool discard = false;  // Count accepted events but write nothing (benchmarks).
 };
 
 // Borrows the writer, fault set, clock; all must outlive it. Thread-safe.
@@ -48,9 +49,10 @@ class SinkServer {
   bool AnswerWithFault(const FaultRule& fault, const httplib::Request& req, httplib::Response& res);
   // Decodes, validates and records a batch; fills `res`.
   void Accept(const httplib::Request& req, std::string body, httplib::Response& res);
+  // Counts an accepted batch of `events` and answers 200 with their ids.
+  void Accepted(bool gzip, const std::string& label, int64_t events, httplib::Response& res);
   void Stats(httplib::Response& res);
   void Fault(const httplib::Request& req, httplib::Response& res);
-  std::string NewEventId();
 
   SinkOptions options_;
   NdjsonWriter& writer_;
@@ -63,6 +65,7 @@ class SinkServer {
   int64_t batches_ = 0;
   int64_t events_ = 0;
   int64_t bytes_received_ = 0;
+  int64_t bytes_decoded_ = 0;  // The same bodies after Content-Encoding was undone.
   int64_t gzip_batches_ = 0;
   int64_t rejected_ = 0;
   CounterRow by_label_;

@@ -1,0 +1,292 @@
+#!/usr/bin/env bash
+# End-to-end benchmark of s1-collector against the project's simulator and
+# intake sink on 127.0.0.1. See bench/README.md.
+#
+#   bench/run.sh [--events N] [--gzip on|off|both] [--modes run,backfill,limit]
+#                [--build-dir DIR] [--no-build] [--smoke] [--repeat K]
+#   bench/run.sh --consoles 50 [--seconds 60] [--warmup 20] [--interval 10] [--live-rate 1]
+#
+# COLLECTOR=PATH measures another s1-collector binary (e.g. a variant build).
+# KEEP_LOG=FILE keeps the many-consoles collector log (timestamped lines).
+# Figures come from /usr/bin/time -v (CPU user+sys, peak RSS, wall) and from the
+# servers' own counters (/_sim/stats, /_sink/stats); nothing is timed inside a test.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+EVENTS=1000000
+GZIP=on
+MODES=limit,run,backfill
+BUILD_DIR="$ROOT/build-bench"
+BUILD=1
+REPEAT=1
+CONSOLES=0
+SECONDS_STEADY=60
+WARMUP=20
+INTERVAL=10
+LIVE_RATE=1
+JOBS=${JOBS:-2}
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --events) EVENTS=$2; shift 2 ;;
+    --gzip) GZIP=$2; shift 2 ;;
+    --modes) MODES=$2; shift 2 ;;
+    --build-dir) BUILD_DIR=$2; shift 2 ;;
+    --no-build) BUILD=0; shift ;;
+    --repeat) REPEAT=$2; shift 2 ;;
+    --smoke) EVENTS=20000; shift ;;
+    --consoles) CONSOLES=$2; shift 2 ;;
+    --seconds) SECONDS_STEADY=$2; shift 2 ;;
+    --warmup) WARMUP=$2; shift 2 ;;
+    --interval) INTERVAL=$2; shift 2 ;;
+    --live-rate) LIVE_RATE=$2; shift 2 ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+
+if [ "$BUILD" = 1 ]; then
+  cmake -S "$ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release -DS1C_BUILD_TESTS=ON \
+    -DS1C_BUILD_BENCH=ON >/dev/null
+  cmake --build "$BUILD_DIR" -j"$JOBS" --target s1-collector s1-simulator intake-sink \
+    limit-pipeline >/dev/null
+fi
+COLLECTOR=${COLLECTOR:-$(find "$BUILD_DIR/src/app" -maxdepth 1 -name s1-collector -type f | head -1)}
+SIM="$BUILD_DIR/tests/sim/s1-simulator"
+SINK="$BUILD_DIR/tests/sim/intake-sink"
+LIMIT="$BUILD_DIR/bench/limit-pipeline"
+for b in "$COLLECTOR" "$SIM" "$SINK"; do [ -x "$b" ] || { echo "run.sh: missing $b" >&2; exit 1; }; done
+
+WORK=$(mktemp -d /tmp/s1c-bench.XXXXXX)
+PIDS=()
+cleanup() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+wait_port() {  # FILE -> prints the port
+  for _ in $(seq 1 1200); do
+    [ -s "$1" ] && { cat "$1"; return; }
+    sleep 0.1
+  done
+  echo "run.sh: server did not start ($1)" >&2
+  exit 1
+}
+
+# json_num BODY KEY: the first "KEY":<number> in BODY (flat enough for our stats).
+json_num() { grep -o "\"$2\":[0-9]*" <<<"$1" | head -1 | cut -d: -f2; }
+# stream_num BODY OBJECT STREAM: "OBJECT":{..."STREAM":N...}
+stream_num() {
+  local obj
+  obj=$(grep -o "\"$2\":{[^}]*}" <<<"$1" | head -1)
+  local n
+  n=$(grep -o "\"$3\":[0-9]*" <<<"$obj" | head -1 | cut -d: -f2)
+  echo "${n:-0}"
+}
+
+# time_field FILE NAME: a field of /usr/bin/time -v output.
+time_field() { grep -F "$2" "$1" | head -1 | awk -F': ' '{print $2}'; }
+wall_seconds() {  # h:mm:ss or m:ss.ss -> seconds
+  awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }' <<<"$1"
+}
+
+load_note() { awk '{printf "load average %s %s %s", $1, $2, $3}' /proc/loadavg; }
+
+start_servers() {  # ARGS for the simulator...
+  "$SIM" --token bench-token --port-file "$WORK/sim.port" --threads "${SIM_THREADS:-16}" "$@" \
+    >/dev/null 2>"$WORK/sim.err" &
+  PIDS+=($!)
+  SIM_PID=$!
+  "$SINK" --key bench-key=bench --out-dir "$WORK/sink" --discard --threads "${SIM_THREADS:-16}" \
+    --port-file "$WORK/sink.port" >/dev/null 2>"$WORK/sink.err" &
+  PIDS+=($!)
+  SINK_PID=$!
+  SIM_PORT=$(wait_port "$WORK/sim.port")
+  SINK_PORT=$(wait_port "$WORK/sink.port")
+}
+
+sim_stats() { curl -s "http://127.0.0.1:$SIM_PORT/_sim/stats"; }
+sink_stats() { curl -s "http://127.0.0.1:$SINK_PORT/_sink/stats"; }
+
+write_config() {  # FILE GZIP(true|false) STATE_DIR
+  cat >"$1" <<EOF
+{
+  "state_dir": "$3",
+  "log": {"level": "warn"},
+  "defaults": {
+    "intake_url": "http://127.0.0.1:$SINK_PORT",
+    "intake_gzip": $2,
+    "page_size": 1000,
+    "start_from": "2025-12-31T00:00:00Z",
+    "requests_per_second": 1000
+  },
+  "consoles": [
+    {"name": "bench", "url": "http://127.0.0.1:$SIM_PORT", "api_token": "bench-token",
+     "intake_key": "bench-key",
+     "streams": {"activities": {"enabled": true}, "threats": {"enabled": false}}}
+  ]
+}
+EOF
+}
+
+ROWS=()
+LIMIT_RATE=""
+# measure NAME GZIP CMD...: runs CMD under /usr/bin/time -v and records one table row.
+measure() {
+  local name=$1 gz=$2
+  shift 2
+  local before_sim before_sink after_sim after_sink
+  before_sim=$(sim_stats)
+  before_sink=$(sink_stats)
+  /usr/bin/time -v -o "$WORK/time.txt" "$@" >"$WORK/out.txt" 2>"$WORK/err.txt" || {
+    echo "run.sh: $name failed:" >&2
+    tail -20 "$WORK/err.txt" >&2
+    exit 1
+  }
+  after_sim=$(sim_stats)
+  after_sink=$(sink_stats)
+  local user sys rss wall
+  user=$(time_field "$WORK/time.txt" "User time (seconds)")
+  sys=$(time_field "$WORK/time.txt" "System time (seconds)")
+  rss=$(time_field "$WORK/time.txt" "Maximum resident set size (kbytes)")
+  wall=$(wall_seconds "$(time_field "$WORK/time.txt" "Elapsed (wall clock) time")")
+  local served events bytes_in bytes_out decoded
+  served=$(($(stream_num "$after_sim" events_served activities) - $(stream_num "$before_sim" events_served activities)))
+  bytes_in=$(($(stream_num "$after_sim" bytes_served activities) - $(stream_num "$before_sim" bytes_served activities)))
+  events=$(($(json_num "$after_sink" events) - $(json_num "$before_sink" events)))
+  bytes_out=$(($(json_num "$after_sink" bytes_received) - $(json_num "$before_sink" bytes_received)))
+  decoded=$(($(json_num "$after_sink" bytes_decoded) - $(json_num "$before_sink" bytes_decoded)))
+  if [ "$name" != limit ] && [ "$events" != "$EVENTS" ]; then
+    echo "run.sh: $name delivered $events events, expected $EVENTS" >&2
+    exit 1
+  fi
+  # Throughput counts events fetched from the API: the limit pipeline posts a
+  # prebuilt body per page, so its sink count is not the same thing.
+  local row
+  row=$(awk -v n="$name" -v gz="$gz" -v ev="$served" -v w="$wall" -v u="$user" -v s="$sys" \
+    -v rss="$rss" -v bi="$bytes_in" -v bo="$bytes_out" -v dec="$decoded" -v lim="$LIMIT_RATE" '
+    BEGIN {
+      rate = w > 0 ? ev / w : 0
+      cpu = u + s
+      per_m = ev > 0 ? cpu * 1000000 / ev : 0
+      ratio = bo > 0 ? dec / bo : 0
+      vs = (n != "limit" && lim != "" && lim > 0) ? sprintf("%.0f%%", 100 * rate / lim) : "-"
+      printf "%-10s %-4s %9d %7.2f %9.0f %7.2f %8.2f %8.1f %10.1f %10.1f %6.2f %7s|%.0f\n",
+        n, gz, ev, w, rate, cpu, per_m, rss / 1024, bi / 1048576, bo / 1048576, ratio, vs, rate
+    }')
+  if [ "$name" = limit ]; then LIMIT_RATE=${row##*|}; fi
+  ROWS+=("${row%|*}")
+}
+
+print_table() {
+  echo
+  echo "s1-collector benchmark: $EVENTS activities (~1.15 KB each), $(nproc) cores, $(load_note) at the end"
+  printf "%-10s %-4s %9s %7s %9s %7s %8s %8s %10s %10s %6s %7s\n" pipeline gzip events wall_s \
+    events/s cpu_s cpu_s/1M rss_MB api_MB_in intake_MB ratio vs_limit
+  for r in "${ROWS[@]}"; do echo "$r"; done
+  echo "(cpu_s = user+sys of the pipeline process only; api_MB_in = wire bytes served by the"
+  echo " simulator; intake_MB = wire bytes posted to the sink; ratio = decoded/wire intake bytes)"
+}
+
+# ---------------------------------------------------------------- throughput
+if [ "$CONSOLES" = 0 ]; then
+  start_servers --activities "$EVENTS" --threats 0 --alerts 0 --start 2026-01-01T00:00:00Z \
+    --span-seconds 86400
+  HAVE_BACKFILL=0
+  if "$COLLECTOR" --help 2>&1 | grep -q '^ *backfill'; then HAVE_BACKFILL=1; fi
+  case $GZIP in on) GZ_LIST="on" ;; off) GZ_LIST="off" ;; both) GZ_LIST="on off" ;; *) exit 2 ;; esac
+  for gz in $GZ_LIST; do
+    zflag=$([ "$gz" = on ] && echo true || echo false)
+    LIMIT_RATE=""
+    for rep in $(seq 1 "$REPEAT"); do
+      if [[ ",$MODES," == *,limit,* ]] && [ -x "$LIMIT" ]; then
+        measure limit "$gz" "$LIMIT" --api "http://127.0.0.1:$SIM_PORT" --token bench-token \
+          --intake "http://127.0.0.1:$SINK_PORT" --key bench-key --gzip "$([ "$gz" = on ] && echo 1 || echo 0)" \
+          --from 2025-12-31T00:00:00.000000Z
+      fi
+      if [[ ",$MODES," == *,run,* ]]; then
+        state="$WORK/state-run-$gz-$rep"
+        write_config "$WORK/run-$gz.json" "$zflag" "$state"
+        measure run "$gz" "$COLLECTOR" run --once -c "$WORK/run-$gz.json"
+      fi
+      if [[ ",$MODES," == *,backfill,* ]] && [ "$HAVE_BACKFILL" = 1 ]; then
+        state="$WORK/state-backfill-$gz-$rep"
+        write_config "$WORK/backfill-$gz.json" "$zflag" "$state"
+        measure backfill "$gz" "$COLLECTOR" backfill -c "$WORK/backfill-$gz.json" --console bench \
+          --stream activities --from 2025-12-31T00:00:00Z --to 2026-01-03T00:00:00Z
+      fi
+    done
+  done
+  print_table
+  [ "$HAVE_BACKFILL" = 1 ] || echo "(backfill: not measured, this s1-collector has no backfill command)"
+  exit 0
+fi
+
+# ------------------------------------------------------------ many consoles
+# N consoles x 2 streams (activities, threats) in one process, all pointing at
+# one live simulator; each console has its own name, so its own checkpoints.
+SIM_THREADS=$((CONSOLES * 4 + 16)) start_servers --activities 0 --threats 0 --alerts 0 \
+  --live-rate "$LIVE_RATE"
+{
+  echo '{'
+  echo "  \"state_dir\": \"$WORK/state-many\","
+  echo '  "log": {"level": "info"},'
+  echo "  \"defaults\": {\"intake_url\": \"http://127.0.0.1:$SINK_PORT\", \"poll_interval_seconds\": $INTERVAL,"
+  echo '               "start_from": "5s"},'
+  echo '  "consoles": ['
+  for i in $(seq 1 "$CONSOLES"); do
+    sep=$([ "$i" -lt "$CONSOLES" ] && echo , || true)
+    echo "    {\"name\": \"console-$i\", \"url\": \"http://127.0.0.1:$SIM_PORT\", \"api_token\": \"bench-token\","
+    echo "     \"intake_key\": \"bench-key\", \"streams\": {\"activities\": {\"enabled\": true}, \"threats\": {\"enabled\": true}}}$sep"
+  done
+  echo '  ]'
+  echo '}'
+} >"$WORK/many.json"
+
+# Each log line gets a receive timestamp (bash's $EPOCHREALTIME, microseconds).
+"$COLLECTOR" run -c "$WORK/many.json" 2>&1 >/dev/null | while IFS= read -r line; do
+  echo "$EPOCHREALTIME $line"
+done >"$WORK/many.log" &
+sleep 1
+COLLECTOR_PID=$(pgrep -n -f "run -c $WORK/many.json")
+PIDS+=("$COLLECTOR_PID")
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+sleep "$WARMUP"
+t0=$(ticks "$COLLECTOR_PID")
+w0=$EPOCHREALTIME
+sleep "$SECONDS_STEADY"
+t1=$(ticks "$COLLECTOR_PID")
+w1=$EPOCHREALTIME
+rss=$(awk '/VmHWM/ {print $2}' "/proc/$COLLECTOR_PID/status")
+kill -TERM "$COLLECTOR_PID"
+sleep 2
+hz=$(getconf CLK_TCK)
+awk -v t0="$t0" -v t1="$t1" -v w0="$w0" -v w1="$w1" -v hz="$hz" -v rss="$rss" -v iv="$INTERVAL" \
+  -v n="$CONSOLES" -v warm="$WARMUP" -v rate="$LIVE_RATE" -v load="$(load_note)" '
+  /Delivered events\./ {
+    key = ""
+    for (i = 2; i <= NF; i++) if ($i ~ /^(console|stream)=/) key = key $i " "
+    t = $1
+    if (key in last && t > start + warm) {
+      gap = t - last[key]
+      if (gap > worst) { worst = gap; worst_key = key }
+      ++gaps
+    }
+    last[key] = t
+    seen[key] = 1
+  }
+  NR == 1 { start = $1 }
+  END {
+    streams = 0; for (k in seen) ++streams
+    cpu = (t1 - t0) / hz
+    printf "\n%d consoles x 2 streams, poll_interval_seconds=%d, live rate %s rows/s per stream, %s\n",
+      n, iv, rate, load
+    printf "streams seen delivering: %d of %d; polls measured: %d\n", streams, 2 * n, gaps
+    printf "steady-state CPU: %.2f s over %.1f s wall = %.2f%% of one core; peak RSS %.1f MB\n",
+      cpu, w1 - w0, 100 * cpu / (w1 - w0), rss / 1024
+    printf "worst gap between two deliveries of one stream: %.2f s = interval + %.2f s (%s)\n",
+      worst, worst - iv, worst_key
+  }' "$WORK/many.log"
+if [ -n "${KEEP_LOG:-}" ]; then cp "$WORK/many.log" "$KEEP_LOG"; fi
