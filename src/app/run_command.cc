@@ -1,12 +1,21 @@
 #include "run_command.h"
 
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 #include <thread>
 #include <vector>
 
-#include <spdlog/spdlog.h>
-
 #include "exit_codes.h"
+#include "instrumentation.h"
 #include "runtime.h"
+#include "s1c/obs/health.h"
+#include "s1c/obs/logging.h"
+#include "s1c/obs/metrics.h"
+#include "s1c/obs/service_notify.h"
+#include "s1c/obs/status_server.h"
 #include "s1c/sched/rate_limited_source.h"
 #include "s1c/sched/scheduler.h"
 #include "s1c/sched/stream_task.h"
@@ -19,6 +28,10 @@ namespace {
 // do not hold up the others, without one thread per stream for big installs.
 constexpr int kMaxWorkers = 32;
 
+// The scheduler's heartbeat task runs this often; the systemd watchdog is
+// fed only while it keeps running (obs::ServiceMonitor).
+constexpr std::chrono::milliseconds kHeartbeatInterval{1000};
+
 // Logs what each stream does. Thread-safe (spdlog is).
 class LoggingObserver final : public sched::StreamObserver {
  public:
@@ -27,60 +40,181 @@ class LoggingObserver final : public sched::StreamObserver {
     // A caught-up stream re-reads the event on its watermark every poll and
     // skips it: not news.
     if (r.events_forwarded == 0) return;
-    spdlog::info("Delivered events. console={} stream={} events={} dead_lettered={} skipped={} pages={} watermark={}",
-                 console, stream, r.events_forwarded, r.events_dead_lettered, r.events_skipped, r.pages,
-                 cp ? cp->watermark : "-");
+    spdlog::info(
+        "Delivered events. console={} stream={} events={} dead_lettered={} skipped={} pages={} "
+        "watermark={}",
+        console, stream, r.events_forwarded, r.events_dead_lettered, r.events_skipped, r.pages,
+        cp ? cp->watermark : "-");
   }
   void OnError(const std::string& console, const std::string& stream, const Status& error,
                int failures) override {
-    spdlog::error("Poll failed. console={} stream={} failures={} error=\"{}\"", console, stream, failures,
-                  error.ToString());
+    spdlog::error("Poll failed. console={} stream={} failures={} error=\"{}\"", console, stream,
+                  failures, error.ToString());
   }
 };
 
 // Per-stream objects that must outlive the scheduler run.
 struct StreamSlot {
+  std::string console;
+  std::string stream;
   std::unique_ptr<pipeline::Poller> poller;
   std::unique_ptr<sched::StreamTask> task;
 };
+
+// Makes sure the state directory exists (mode 0700 when created) and is
+// writable before READY=1, so a read-only mount or a wrong owner is
+// reported at start, naming the directory, not at the first commit.
+Status CheckStateDir(const std::string& dir) {
+  std::error_code ec;
+  if (!std::filesystem::exists(dir, ec)) {
+    std::filesystem::create_directories(dir, ec);
+    if (ec) return IoError("cannot create state_dir " + dir + ": " + ec.message());
+    std::filesystem::permissions(dir, std::filesystem::perms::owner_all, ec);
+  } else if (!std::filesystem::is_directory(dir, ec)) {
+    return IoError("state_dir " + dir + " is not a directory");
+  }
+  const auto probe = std::filesystem::path(dir) / (".s1c-write-test." + std::to_string(::getpid()));
+  {
+    std::ofstream out(probe, std::ios::trunc);
+    if (!out || !(out << "ok")) {
+      return IoError("state_dir " + dir + " is not writable by this user (uid " +
+                     std::to_string(::getuid()) + ")");
+    }
+  }
+  std::filesystem::remove(probe, ec);
+  return Status::Ok();
+}
+
+// "6 streams: 6 ok, 0 failing; 12345 events forwarded" for systemctl status.
+std::string StatusLine(const obs::HealthReport& report, double forwarded) {
+  const size_t ok = report.healthy_count();
+  return std::to_string(report.streams.size()) + " streams: " + std::to_string(ok) + " ok, " +
+         std::to_string(report.streams.size() - ok) + " failing; " +
+         obs::FormatSampleValue(forwarded) + " events forwarded";
+}
 
 }  // namespace
 
 int RunDaemon(const RunOptions& options, StopSource stop) {
   auto config = LoadConfigOrLog(options.config_path);
   if (!config) return kExitConfig;
-  Runtime runtime(*config, stop.token());
-  LoggingObserver observer;
-  sched::Scheduler scheduler(runtime.clock(), kMaxWorkers);
+  if (!options.log_level || !options.log_format) {
+    const obs::LogOptions log{options.log_level.value_or(config->log.level),
+                              options.log_format.value_or(config->log.format)};
+    if (Status st = obs::SetupLogging(log); !st.ok()) {
+      spdlog::error("Configuration is invalid. log: {}", st.message());
+      return kExitConfig;
+    }
+  }
+  if (Status st = CheckStateDir(config->state_dir); !st.ok()) {
+    spdlog::error("State directory is not usable. {}", st.message());
+    return kExitConfig;
+  }
+
+  obs::SystemdNotifier notifier;
+  obs::MetricsRegistry registry;
+  CollectorMetrics metrics(registry);
+  metrics.build_info.With({S1C_VERSION}).Set(1);
+  Runtime runtime(*config, stop.token(),
+                  [&metrics](std::unique_ptr<http::HttpTransport> inner, const std::string& console,
+                             const char* target) -> std::unique_ptr<http::HttpTransport> {
+                    auto& family = std::string_view(target) == "api" ? metrics.api_requests
+                                                                     : metrics.intake_requests;
+                    return std::make_unique<CountingTransport>(std::move(inner), family, console);
+                  });
+  obs::HealthBoard health(runtime.clock());
+  LoggingObserver logging;
+  MetricsObserver observer(metrics, registry, health, runtime.clock(), logging);
+  obs::Heartbeat heartbeat(runtime.clock());
+
+  int stream_count = 0;
+  for (const auto& console : runtime.consoles()) {
+    for (const auto& stream : console.config->streams) stream_count += stream.enabled ? 1 : 0;
+  }
+  // One more worker per auxiliary task (heartbeat, token probes) so they do
+  // not wait behind the streams while there are at most kMaxWorkers of them.
+  const int aux_tasks = 1 + (options.once ? 0 : static_cast<int>(runtime.consoles().size()));
+  sched::Scheduler scheduler(runtime.clock(), std::min(kMaxWorkers, stream_count) + aux_tasks);
 
   std::vector<std::unique_ptr<sched::TokenBucket>> buckets;
   std::vector<std::unique_ptr<sched::RateLimitedSource>> sources;
   std::vector<StreamSlot> slots;
+  std::vector<std::unique_ptr<TokenExpiryProbe>> probes;
   for (auto& console : runtime.consoles()) {
     const auto& cc = *console.config;
     buckets.push_back(std::make_unique<sched::TokenBucket>(
         cc.requests_per_second, std::max(1.0, cc.requests_per_second), runtime.clock()));
-    sources.push_back(std::make_unique<sched::RateLimitedSource>(*console.client, *buckets.back(),
-                                                                 stop.token(), DefaultUniformRandom()));
+    sources.push_back(std::make_unique<sched::RateLimitedSource>(
+        *console.client, *buckets.back(), stop.token(), DefaultUniformRandom()));
     for (const auto& stream : cc.streams) {
       if (!stream.enabled) continue;
       StreamSlot slot;
-      slot.poller = std::make_unique<pipeline::Poller>(Runtime::PollerOptionsFor(cc, stream),
-                                                       *sources.back(), *console.forwarder,
-                                                       runtime.store(), runtime.clock(),
-                                                       DefaultUniformRandom());
+      slot.console = cc.name;
+      slot.stream = stream.name;
+      slot.poller = std::make_unique<pipeline::Poller>(
+          Runtime::PollerOptionsFor(cc, stream), *sources.back(), *console.forwarder,
+          runtime.store(), runtime.clock(), DefaultUniformRandom());
       sched::StreamTaskOptions task_options;
       task_options.poll_interval = std::chrono::seconds(stream.poll_interval_seconds);
       task_options.once = options.once;
       slot.task = std::make_unique<sched::StreamTask>(*slot.poller, task_options, observer,
                                                       DefaultUniformRandom());
+      health.AddStream(cc.name, stream.name, task_options.poll_interval);
       scheduler.Add(cc.name + "/" + stream.name,
-                    [task = slot.task.get()](const StopToken& s) { return (*task)(s); });
+                    [task = slot.task.get(), &health, console_name = cc.name,
+                     stream_name = stream.name](const StopToken& s) {
+                      health.CycleStarted(console_name, stream_name);
+                      const auto next = (*task)(s);
+                      health.CycleEnded(console_name, stream_name);
+                      return next;
+                    });
       slots.push_back(std::move(slot));
     }
+    if (!options.once) {
+      probes.push_back(
+          std::make_unique<TokenExpiryProbe>(*console.client, runtime.clock(), cc.name, metrics));
+      scheduler.Add("token-expiry/" + cc.name,
+                    [probe = probes.back().get()](const StopToken&) { return (*probe)(); });
+    }
   }
+  heartbeat.Beat();
+  scheduler.Add("heartbeat", [&heartbeat](const StopToken&) {
+    heartbeat.Beat();
+    return kHeartbeatInterval;
+  });
+
+  std::unique_ptr<obs::StatusServer> status_server;
+  if (!config->metrics.listen.empty()) {
+    obs::StatusServerOptions server_options;
+    server_options.listen = config->metrics.listen;
+    status_server = std::make_unique<obs::StatusServer>(server_options, registry, health);
+    if (Status st = status_server->Start(); !st.ok()) {
+      spdlog::error("Metrics server failed to start. listen={} error=\"{}\"",
+                    config->metrics.listen, st.message());
+      return st.code() == StatusCode::kInvalidArgument ? kExitConfig : kExitFailure;
+    }
+    spdlog::info("Metrics server listening. address={} endpoints=/metrics,/healthz",
+                 status_server->address());
+  }
+
   spdlog::info("Collector started. consoles={} streams={} state_dir={}", runtime.consoles().size(),
                slots.size(), config->state_dir);
+
+  // READY=1, then STATUS= and WATCHDOG=1 from one thread until the stop;
+  // STOPPING=1 as soon as the stop is requested (in-flight work may take a
+  // few more seconds).
+  obs::ServiceMonitor monitor(notifier, runtime.clock(), heartbeat, [&] {
+    double forwarded = 0;
+    for (const auto& s : slots) {
+      forwarded += metrics.events_forwarded.With({s.console, s.stream}).value();
+    }
+    return StatusLine(health.Evaluate(), forwarded);
+  });
+  notifier.Notify("READY=1");
+  std::thread monitor_thread([&] {
+    monitor.Run(stop.token());
+    notifier.Notify("STOPPING=1");
+  });
 
   // In once mode a watcher ends the run when every stream is done.
   std::thread once_watcher;
@@ -97,6 +231,8 @@ int RunDaemon(const RunOptions& options, StopSource stop) {
   }
   scheduler.Run(stop.token());
   if (once_watcher.joinable()) once_watcher.join();
+  monitor_thread.join();
+  if (status_server) status_server->Stop();
 
   bool any_failed = false;
   for (const auto& s : slots) any_failed = any_failed || s.task->failed();

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "s1c/core/stop_token.h"
@@ -9,6 +10,9 @@ namespace s1c::app {
 struct RunOptions {
   std::string config_path;
   bool once = false;  // Drain every stream until caught up, then exit.
+  // --log-level / --log-format when given: they win over the config's "log".
+  std::optional<std::string> log_level;
+  std::optional<std::string> log_format;
 };
 
 // `s1-collector run`: the daemon. Returns the process exit code.

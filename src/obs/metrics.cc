@@ -1,0 +1,157 @@
+#include "s1c/obs/metrics.h"
+
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <stdexcept>
+
+namespace s1c::obs {
+namespace {
+
+bool ValidName(std::string_view name, bool allow_colon) {
+  if (name.empty()) return false;
+  for (size_t i = 0; i < name.size(); ++i) {
+    const char c = name[i];
+    const bool alpha =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || (allow_colon && c == ':');
+    const bool digit = c >= '0' && c <= '9';
+    if (!(alpha || (i > 0 && digit))) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string EscapeLabelValue(std::string_view value) {
+  std::string out;
+  out.reserve(value.size());
+  for (char c : value) {
+    switch (c) {
+      case '\\':
+        out += "\\\\";
+        break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      default:
+        out.push_back(c);
+    }
+  }
+  return out;
+}
+
+std::string EscapeHelp(std::string_view help) {
+  std::string out;
+  out.reserve(help.size());
+  for (char c : help) {
+    switch (c) {
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      default:
+        out.push_back(c);
+    }
+  }
+  return out;
+}
+
+std::string FormatSampleValue(double v) {
+  if (std::isnan(v)) return "NaN";
+  if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
+  char buf[32];
+  // Counts and Unix timestamps are integers: print them as such, not as
+  // 1.767225600e+09, so a human reading /metrics sees the number.
+  if (v == std::trunc(v) && std::fabs(v) <= 9007199254740992.0) {
+    std::snprintf(buf, sizeof buf, "%.0f", v);
+    return buf;
+  }
+  // The shortest text that reads back as the same double.
+  const auto r = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, r.ptr);
+}
+
+void MetricFamily::CheckArity(const LabelValues& values) const {
+  if (values.size() != label_names_.size()) {
+    throw std::invalid_argument("metric " + name_ + " takes " +
+                                std::to_string(label_names_.size()) + " label values, got " +
+                                std::to_string(values.size()));
+  }
+}
+
+void MetricFamily::Render(std::string& out) const {
+  out += "# HELP " + name_ + " " + EscapeHelp(help_) + "\n";
+  out += "# TYPE " + name_ + " " + type_ + "\n";
+  for (const auto& [labels, value] : Samples()) {
+    out += name_;
+    if (!labels.empty()) {
+      out += '{';
+      for (size_t i = 0; i < labels.size(); ++i) {
+        if (i > 0) out += ',';
+        out += label_names_[i] + "=\"" + EscapeLabelValue(labels[i]) + "\"";
+      }
+      out += '}';
+    }
+    out += ' ';
+    out += FormatSampleValue(value);
+    out += '\n';
+  }
+}
+
+template <typename F>
+F& MetricsRegistry::Add(std::string name, std::string help, std::vector<std::string> label_names) {
+  if (!ValidName(name, /*allow_colon=*/true)) {
+    throw std::invalid_argument("invalid metric name \"" + name + "\"");
+  }
+  for (const auto& l : label_names) {
+    if (!ValidName(l, /*allow_colon=*/false) || l.rfind("__", 0) == 0) {
+      throw std::invalid_argument("invalid label name \"" + l + "\" for metric " + name);
+    }
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const auto& f : families_) {
+    if (f->name() == name) throw std::invalid_argument("metric " + name + " registered twice");
+  }
+  auto family = std::make_unique<F>(std::move(name), std::move(help), std::move(label_names));
+  F& ref = *family;
+  families_.push_back(std::move(family));
+  return ref;
+}
+
+CounterFamily& MetricsRegistry::AddCounter(std::string name, std::string help,
+                                           std::vector<std::string> label_names) {
+  return Add<CounterFamily>(std::move(name), std::move(help), std::move(label_names));
+}
+
+GaugeFamily& MetricsRegistry::AddGauge(std::string name, std::string help,
+                                       std::vector<std::string> label_names) {
+  return Add<GaugeFamily>(std::move(name), std::move(help), std::move(label_names));
+}
+
+void MetricsRegistry::AddCollectHook(std::function<void()> hook) {
+  std::lock_guard<std::mutex> lock(mu_);
+  hooks_.push_back(std::move(hook));
+}
+
+std::string MetricsRegistry::Render() const {
+  std::lock_guard<std::mutex> render_lock(render_mu_);
+  std::vector<std::function<void()>> hooks;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    hooks = hooks_;
+  }
+  // Hooks run without mu_ held: they update gauges through families, which
+  // have their own locks.
+  for (const auto& hook : hooks) hook();
+  std::string out;
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const auto& f : families_) f->Render(out);
+  return out;
+}
+
+}  // namespace s1c::obs
