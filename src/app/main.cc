@@ -2,11 +2,15 @@
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
+#include "backfill_command.h"
+#include "check_config_command.h"
 #include "exit_codes.h"
+#include "healthcheck_command.h"
 #include "run_command.h"
 #include "s1c/http/curl_transport.h"
 #include "s1c/obs/logging.h"
 #include "signals.h"
+#include "state_command.h"
 
 int main(int argc, char** argv) {
   using namespace s1c;
@@ -26,12 +30,25 @@ int main(int argc, char** argv) {
   run_cmd->add_option("-c,--config", run.config_path, "Configuration file")->required();
   run_cmd->add_flag("--once", run.once, "Drain every stream until caught up, then exit");
 
+  app::HealthcheckOptions healthcheck;
+  auto* healthcheck_cmd = app::AddHealthcheckCommand(cli, healthcheck);
+
+  app::BackfillOptions backfill;
+  auto* backfill_cmd = app::AddBackfillCommand(cli, backfill);
+  app::CheckConfigOptions check_config;
+  auto* check_config_cmd = app::AddCheckConfigCommand(cli, check_config);
+  app::StateOptions state;
+  auto* state_cmd = app::AddStateCommand(cli, state);
+
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     const int code = cli.exit(e);
     return code == 0 ? app::kExitOk : app::kExitConfig;
   }
+  // Given on the command line, they win over the config file's "log" (run applies it).
+  if (cli.count("--log-level") > 0) run.log_level = log_level;
+  if (cli.count("--log-format") > 0) run.log_format = log_format;
   if (auto st = obs::SetupLogging({log_level, log_format}); !st.ok()) {
     spdlog::error("Bad command line. {}", st.message());
     return app::kExitConfig;
@@ -42,5 +59,9 @@ int main(int argc, char** argv) {
     spdlog::info("SIGHUP received; secrets are re-read from their env/file sources on every use.");
   });
   if (*run_cmd) return app::RunDaemon(run, stop);
+  if (*backfill_cmd) return app::RunBackfill(backfill, stop);
+  if (*check_config_cmd) return app::RunCheckConfig(check_config, stop);
+  if (*state_cmd) return app::RunStateCommand(state, stop);
+  if (*healthcheck_cmd) return app::RunHealthcheck(healthcheck, stop);
   return app::kExitFailure;
 }

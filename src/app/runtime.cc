@@ -6,6 +6,12 @@
 #include "s1c/state/file_state_store.h"
 
 namespace s1c::app {
+namespace {
+
+// Largest intake reply read (docs/security.md); an error page is far smaller.
+constexpr size_t kMaxIntakeResponseBytes = size_t{4} << 20;
+
+}  // namespace
 
 std::vector<config::KnownStream> KnownStreams() {
   std::vector<config::KnownStream> out;
@@ -25,7 +31,8 @@ std::optional<config::Config> LoadConfigOrLog(const std::string& path) {
   return std::move(loaded).value();
 }
 
-Runtime::Runtime(const config::Config& config, StopToken stop) : config_(config) {
+Runtime::Runtime(const config::Config& config, StopToken stop, const TransportWrapper& wrap)
+    : config_(config) {
   store_ = std::make_unique<state::FileStateStore>(config.state_dir);
   dead_letter_ = std::make_unique<intake::DeadLetter>(std::filesystem::path(config.state_dir) /
                                                       "dead-letter.ndjson");
@@ -37,9 +44,17 @@ Runtime::Runtime(const config::Config& config, StopToken stop) : config_(config)
     api_options.ca_file = console.ca_file;
     api_options.proxy = console.proxy;
     api_options.user_agent = kUserAgent;
+    // A console (or anything posing as one) cannot make us buffer more than this.
+    api_options.max_response_bytes = static_cast<size_t>(console.max_response_mib) << 20;
     rt.api_transport = http::MakeCurlTransport(api_options, stop);
     http::CurlOptions intake_options = api_options;
+    // The intake answers {"event_ids":[...]}: ~40 bytes per event, 5000 events a batch.
+    intake_options.max_response_bytes = kMaxIntakeResponseBytes;
     rt.intake_transport = http::MakeCurlTransport(intake_options, stop);
+    if (wrap) {
+      rt.api_transport = wrap(std::move(rt.api_transport), console.name, "api");
+      rt.intake_transport = wrap(std::move(rt.intake_transport), console.name, "intake");
+    }
 
     s1::ConsoleApi api;
     api.base_url = console.url;
@@ -76,6 +91,9 @@ pipeline::PollerOptions Runtime::PollerOptionsFor(const config::ConsoleConfig& c
   o.page_size = stream.page_size;
   o.start_from = stream.start_from;
   o.lookback_seconds = stream.lookback_seconds;
+  // One fsync per page caps throughput; a second's worth of acknowledged
+  // pages is what a crash may re-send on top of the page in flight.
+  o.commit_interval = kCommitInterval;
   return o;
 }
 

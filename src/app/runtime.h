@@ -4,6 +4,7 @@
 // by all consoles, the clock, the state store and the dead-letter file.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -21,6 +22,9 @@
 namespace s1c::app {
 
 inline constexpr const char* kUserAgent = "s1-collector/" S1C_VERSION;
+// How often a draining stream writes its checkpoint (always also at the end
+// of a drain and before any retry wait). See pipeline::PollerOptions.
+inline constexpr std::chrono::milliseconds kCommitInterval{1000};
 
 struct ConsoleRuntime {
   const config::ConsoleConfig* config = nullptr;
@@ -30,9 +34,14 @@ struct ConsoleRuntime {
   std::unique_ptr<intake::Forwarder> forwarder;
 };
 
+// Wraps each transport the Runtime builds (run_command.cc counts requests
+// for /metrics with it). `target` is "api" or "intake".
+using TransportWrapper = std::function<std::unique_ptr<http::HttpTransport>(
+    std::unique_ptr<http::HttpTransport> inner, const std::string& console, const char* target)>;
+
 class Runtime {
  public:
-  Runtime(const config::Config& config, StopToken stop);
+  Runtime(const config::Config& config, StopToken stop, const TransportWrapper& wrap = {});
 
   Clock& clock() { return clock_; }
   state::StateStore& store() { return *store_; }

@@ -2,9 +2,8 @@
 
 #include <pthread.h>
 #include <signal.h>
-#include <unistd.h>
-
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 namespace s1c::app {
 namespace {
@@ -44,7 +43,8 @@ SignalWatcher::SignalWatcher(StopSource stop, std::function<void()> on_hup)
         _exit(1);
       }
       stopping = true;
-      spdlog::info("Stop requested; finishing in-flight work. signal={}", sig == SIGTERM ? "TERM" : "INT");
+      spdlog::info("Stop requested; finishing in-flight work. signal={}",
+                   sig == SIGTERM ? "TERM" : "INT");
       stop_.RequestStop();
     }
   });

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "s1c/core/iso_time.h"
 #include "s1c/core/text.h"
 #include "s1c/http/retry_after.h"
 
@@ -142,7 +143,63 @@ Status CheckToken(std::string_view token) {
   return Status::Ok();
 }
 
+// Sends one request to the API with `token` and returns the body of a 2xx
+// reply; errors are classified and redacted. Used by the raw calls.
+Result<std::string> SendApi(http::HttpTransport& transport, const Clock& clock,
+                            const ConsoleApi& api, std::string_view token, std::string method,
+                            std::string_view path, std::string body, std::string_view permission) {
+  const std::string what = method + " " + std::string(kApiPrefix) + std::string(path);
+  http::Request request;
+  request.method = std::move(method);
+  request.url = ApiUrl(api, path);
+  request.headers = ApiHeaders(api, token);
+  if (!body.empty()) request.headers.push_back({"Content-Type", "application/json"});
+  request.body = std::move(body);
+  Result<http::Response> response = transport.Send(request);
+  if (!response.ok()) return Redact(response.status().Annotate(what), token);
+  const Status classified = ClassifyResponse(*response, what, permission, clock.NowMicros());
+  if (!classified.ok()) return Redact(classified, token);
+  return std::move(response->body);
+}
+
+// Reads the token for a request described by `what`, as FetchPage does.
+Result<std::string> ReadToken(const SecretProvider& provider, const std::string& what) {
+  Result<std::string> token =
+      provider ? provider() : Result<std::string>(Internal("no token provider"));
+  if (!token.ok()) {
+    return Status(StatusCode::kUnauthenticated,
+                  what + ": cannot read the API token: " + token.status().message());
+  }
+  const Status token_ok = CheckToken(*token);
+  if (!token_ok.ok()) return token_ok.Annotate(what);
+  return token;
+}
+
 }  // namespace
+
+Result<TokenDetails> ParseTokenDetails(std::string_view body) {
+  auto corrupt = [&](const std::string& why) {
+    return Corrupt("users/api-token-details: " + why + "; body: " + Excerpt(body, kExcerptBytes));
+  };
+  const nlohmann::json doc = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (doc.is_discarded() || !doc.is_object()) return corrupt("the answer is not a JSON object");
+  const auto data = doc.find("data");
+  if (data == doc.end() || !data->is_object()) return corrupt("the answer has no \"data\" object");
+  TokenDetails out;
+  if (const auto created = data->find("createdAt"); created != data->end() && !created->is_null()) {
+    if (!created->is_string()) return corrupt("\"createdAt\" is not a string");
+    out.created_at = created->get<std::string>();
+  }
+  if (const auto expires = data->find("expiresAt"); expires != data->end() && !expires->is_null()) {
+    if (!expires->is_string()) return corrupt("\"expiresAt\" is not a string");
+    const std::string& text = expires->get_ref<const std::string&>();
+    Result<int64_t> us = ParseIsoTime(text);
+    if (!us.ok()) return corrupt("\"expiresAt\": " + us.status().message());
+    out.expires_at = text;
+    out.expires_at_us = *us;
+  }
+  return out;
+}
 
 http::Request BuildPageRequest(const ConsoleApi& api, const StreamSpec& spec,
                                const PageQuery& query, std::string_view token) {
@@ -267,6 +324,33 @@ Result<std::string> S1Client::GetRaw(std::string_view path_and_query, std::strin
   const Status classified = ClassifyResponse(*response, what, permission, clock_.NowMicros());
   if (!classified.ok()) return Redact(classified, *token);
   return std::move(response->body);
+}
+
+Result<std::string> S1Client::PostRaw(std::string_view path, std::string body,
+                                      std::string_view permission) {
+  while (!path.empty() && path.front() == '/') path.remove_prefix(1);
+  const std::string what = "POST " + std::string(kApiPrefix) + std::string(path);
+  Result<std::string> token = ReadToken(token_, what);
+  if (!token.ok()) return token.status();
+  return SendApi(transport_, clock_, api_, *token, "POST", path, std::move(body), permission);
+}
+
+Result<TokenDetails> S1Client::FetchTokenDetails() {
+  constexpr std::string_view kPath = "users/api-token-details";
+  const std::string what = "POST " + std::string(kApiPrefix) + std::string(kPath);
+  Result<std::string> token = ReadToken(token_, what);
+  if (!token.ok()) return token.status();
+  // The token goes in the body too: that is how this endpoint names the
+  // token it describes.
+  const nlohmann::json request = {{"data", {{"apiToken", *token}}}};
+  Result<std::string> body = SendApi(transport_, clock_, api_, *token, "POST", kPath,
+                                     request.dump(-1, ' ', false,
+                                                  nlohmann::json::error_handler_t::replace),
+                                     /*permission=*/"");
+  if (!body.ok()) return body.status();
+  Result<TokenDetails> details = ParseTokenDetails(*body);
+  if (!details.ok()) return Redact(details.status(), *token);
+  return details;
 }
 
 }  // namespace s1c::s1

@@ -11,6 +11,7 @@
 #include <system_error>
 
 #include "s1c/core/iso_time.h"
+#include "s1c/core/text.h"
 
 namespace s1c::state {
 namespace {
@@ -180,7 +181,8 @@ std::string EncodeCheckpoint(const Checkpoint& cp) {
 
 Result<Checkpoint> DecodeCheckpoint(std::string_view text, std::string_view source) {
   auto corrupt = [&](const std::string& why) {
-    return Corrupt("state file " + std::string(source) + " is corrupt (" + why + ")");
+    return Corrupt("state file " + std::string(source) + " is corrupt (" + why +
+                   "); it starts: " + Excerpt(text, 200));
   };
   try {
     const nlohmann::json doc = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
@@ -291,11 +293,18 @@ Status FileStateStore::Reset(std::string_view console, std::string_view name) {
 }
 
 Result<std::vector<StateEntry>> FileStateStore::List() {
-  std::vector<StateEntry> entries;
+  Result<StateListing> listing = ListWithErrors();
+  if (!listing.ok()) return listing.status();
+  if (!listing->errors.empty()) return listing->errors.front().error;
+  return std::move(listing->entries);
+}
+
+Result<StateListing> FileStateStore::ListWithErrors() {
+  StateListing listing;
   std::error_code ec;
   if (!fs::exists(dir_, ec)) {
     if (ec) return IoError("cannot read state directory " + dir_.string() + ": " + ec.message());
-    return entries;
+    return listing;
   }
   // Only <dir>/<console>/<name>.json: temp files, the dead-letter file at the
   // top level and anything else are not checkpoints.
@@ -324,11 +333,14 @@ Result<std::vector<StateEntry>> FileStateStore::List() {
   std::sort(found.begin(), found.end());
   for (const auto& [console, name] : found) {
     Result<std::optional<Checkpoint>> cp = Load(console, name);
-    if (!cp.ok()) return cp.status();
+    if (!cp.ok()) {
+      listing.errors.push_back({console, name, PathFor(console, name), cp.status()});
+      continue;
+    }
     if (!cp->has_value()) continue;  // Reset meanwhile.
-    entries.push_back({console, name, std::move(**cp)});
+    listing.entries.push_back({console, name, std::move(**cp)});
   }
-  return entries;
+  return listing;
 }
 
 }  // namespace s1c::state

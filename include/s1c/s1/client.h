@@ -44,6 +44,18 @@ http::Request BuildPageRequest(const ConsoleApi& api, const StreamSpec& spec,
 Status ClassifyResponse(const http::Response& response, std::string_view what,
                         std::string_view permission, int64_t now_micros);
 
+// What POST users/api-token-details says about a token.
+struct TokenDetails {
+  std::string created_at;                // As the API wrote it; empty when absent.
+  std::optional<std::string> expires_at;  // Absent or null: the console reports no expiry.
+  std::optional<int64_t> expires_at_us;   // expires_at, parsed.
+};
+
+// Parses {"data":{"createdAt":"...","expiresAt":"..."|null}}. Returns kCorrupt
+// with a short excerpt when the body is not that shape or a time does not
+// parse. Never throws.
+Result<TokenDetails> ParseTokenDetails(std::string_view body);
+
 // Source of pages for one console. Thread-safe if the transport is.
 class PageSource {
  public:
@@ -59,6 +71,12 @@ class S1Client final : public PageSource {
   Result<Page> FetchPage(const StreamSpec& spec, const PageQuery& query) override;
   // GET <base>/web/api/v2.1/<path> and return the body of a 2xx reply.
   Result<std::string> GetRaw(std::string_view path_and_query, std::string_view permission);
+  // POST <base>/web/api/v2.1/<path> with a JSON `body`; returns the body of a
+  // 2xx reply. Errors are classified like GetRaw's and never show the token.
+  Result<std::string> PostRaw(std::string_view path, std::string body, std::string_view permission);
+  // Asks the console when this client's own token expires
+  // (POST users/api-token-details with {"data":{"apiToken":<token>}}).
+  Result<TokenDetails> FetchTokenDetails();
 
  private:
   http::HttpTransport& transport_;

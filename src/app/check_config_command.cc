@@ -1,0 +1,177 @@
+#include "check_config_command.h"
+
+#include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "command_text.h"
+#include "exit_codes.h"
+#include "online_checks.h"
+#include "runtime.h"
+#include "s1c/core/iso_time.h"
+
+namespace s1c::app {
+namespace {
+
+// A test batch is tiny; an intake that takes longer is as good as down.
+constexpr std::chrono::seconds kIntakeTimeout{30};
+
+std::string OrNone(const std::vector<std::string>& items, const std::string& none) {
+  if (items.empty()) return none;
+  std::string out;
+  for (const auto& i : items) out += (out.empty() ? "" : ",") + i;
+  return out;
+}
+
+std::string Seconds(int s) { return std::to_string(s) + "s"; }
+
+void PrintSummary(const config::Config& c, std::FILE* out) {
+  std::fprintf(out, "Configuration %s is valid.\n\n", c.source.c_str());
+  std::vector<std::vector<std::string>> top = {
+      {"state_dir", c.state_dir},
+      {"",
+       "checkpoints in <state_dir>/<console>/<stream>.json, dead letters in "
+       "<state_dir>/dead-letter.ndjson"},
+      {"log", "level " + c.log.level + ", format " + c.log.format},
+      {"metrics", c.metrics.listen.empty() ? "off" : "listen " + c.metrics.listen},
+  };
+  std::fputs(FormatTable(top).c_str(), out);
+  for (const auto& console : c.consoles) {
+    std::fprintf(out, "\nconsole \"%s\"\n", console.name.c_str());
+    char rate[32];
+    std::snprintf(rate, sizeof rate, "%g", console.requests_per_second);
+    std::vector<std::vector<std::string>> rows = {
+        {"  url", console.url},
+        {"  api_token", "*** (" + console.api_token.Describe() + ")"},
+        {"  intake_url", console.intake_url},
+        {"  intake_key", "*** (" + console.intake_key.Describe() + ")"},
+        {"  intake_gzip", console.intake_gzip ? "on" : "off"},
+        {"  requests_per_second", rate},
+        {"  ca_file", console.ca_file.empty() ? "(system store)" : console.ca_file},
+        {"  proxy", console.proxy.empty() ? "(from the environment, if any)"
+                                          : MaskUrlCredentials(console.proxy)},
+        {"  site_ids", OrNone(console.site_ids, "(all the token can see)")},
+        {"  account_ids", OrNone(console.account_ids, "(all the token can see)")},
+    };
+    std::fputs(FormatTable(rows).c_str(), out);
+    std::vector<std::vector<std::string>> streams = {{"    STREAM", "ENABLED", "INTERVAL",
+                                                      "PAGE_SIZE", "START_FROM", "LOOKBACK",
+                                                      "NEEDS PERMISSION"}};
+    for (const auto& s : console.streams) {
+      const s1::StreamSpec* spec = s1::FindStream(s.name);
+      const std::string permission = spec ? std::string(spec->permission) : "";
+      if (!s.enabled) {
+        streams.push_back({"    " + s.name, "no", "-", "-", "-", "-", permission});
+        continue;
+      }
+      streams.push_back({"    " + s.name, "yes", Seconds(s.poll_interval_seconds),
+                         std::to_string(s.page_size), s.start_from, Seconds(s.lookback_seconds),
+                         permission});
+    }
+    std::fputs("  streams\n", out);
+    std::fputs(FormatTable(streams).c_str(), out);
+  }
+  std::fputs("\n", out);
+  if (c.warnings.empty()) {
+    std::fputs("No warnings.\n", out);
+  } else {
+    std::fprintf(out, "Warnings (%zu):\n", c.warnings.size());
+    for (const auto& w : c.warnings) std::fprintf(out, "  - %s\n", w.c_str());
+  }
+}
+
+struct Tally {
+  int ok = 0, warn = 0, fail = 0;
+  void Print(const CheckLine& line, std::FILE* out) {
+    (line.level == CheckLevel::kOk ? ok : line.level == CheckLevel::kWarn ? warn : fail) += 1;
+    std::fprintf(out, "  %-4s  %s\n", CheckLevelLabel(line.level), line.text.c_str());
+    std::fflush(out);
+  }
+};
+
+CheckLine CheckIntake(ConsoleRuntime& rt) {
+  const config::ConsoleConfig& c = *rt.config;
+  std::string_view base = c.intake_url;
+  while (!base.empty() && base.back() == '/') base.remove_suffix(1);
+  const std::string url = std::string(base) + "/batch";
+  Result<std::string> key = config::ResolveSecret(c.intake_key);
+  if (!key.ok()) {
+    return {CheckLevel::kFail,
+            "cannot read intake_key (" + c.intake_key.Describe() + "): " + key.status().message()};
+  }
+  http::Request request;
+  request.method = "POST";
+  request.url = url;
+  request.timeout = kIntakeTimeout;
+  request.headers.push_back({"Content-Type", "application/json"});
+  request.headers.push_back({"User-Agent", kUserAgent});
+  nlohmann::json body = {{"intake_key", *key}, {"jsons", nlohmann::json::array()}};
+  request.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return IntakeCheck(rt.intake_transport->Send(request), url, *key);
+}
+
+int RunOnline(Runtime& runtime, const StopSource& stop, std::FILE* out) {
+  Tally tally;
+  for (ConsoleRuntime& rt : runtime.consoles()) {
+    if (stop.StopRequested()) break;
+    const config::ConsoleConfig& c = *rt.config;
+    std::fprintf(out, "\nconsole \"%s\" (%s)\n", c.name.c_str(), c.url.c_str());
+    Result<std::string> info = rt.client->GetRaw("system/info", "");
+    tally.Print(ApiCheck(info), out);
+    if (!info.ok() && Unreachable(info.status())) {
+      std::fprintf(out, "  %-4s  %s\n", "-", "token expiry and stream permissions not checked");
+    } else {
+      tally.Print(ExpiryCheck(rt.client->FetchTokenDetails(), runtime.clock().NowMicros()), out);
+      for (const auto& s : c.streams) {
+        if (!s.enabled || stop.StopRequested()) continue;
+        const s1::StreamSpec* spec = s1::FindStream(s.name);
+        if (spec == nullptr) continue;
+        s1::PageQuery q;
+        auto since = ParseStartFrom(s.start_from, runtime.clock().NowMicros());
+        q.since = FormatIsoTime(since.ok() ? *since : runtime.clock().NowMicros());
+        q.limit = 1;
+        tally.Print(StreamCheck(*spec, rt.client->FetchPage(*spec, q)), out);
+      }
+    }
+    if (!stop.StopRequested()) tally.Print(CheckIntake(rt), out);
+  }
+  std::fprintf(out, "\nOnline checks: %d passed, %d %s, %d failed.\n", tally.ok, tally.warn,
+               tally.warn == 1 ? "warning" : "warnings", tally.fail);
+  if (stop.StopRequested()) {
+    std::fputs("Interrupted before every check ran.\n", out);
+    return kExitFailure;
+  }
+  return tally.fail > 0 ? kExitFailure : kExitOk;
+}
+
+}  // namespace
+
+CLI::App* AddCheckConfigCommand(CLI::App& cli, CheckConfigOptions& o) {
+  auto* cmd = cli.add_subcommand("check-config",
+                                 "Validate the configuration and print a summary; --online also "
+                                 "tests every console token and intake key");
+  cmd->add_option("-c,--config", o.config_path, "Configuration file")->required();
+  cmd->add_flag("--online", o.online,
+                "Call each console (system/info, token expiry, one event of each enabled stream) "
+                "and post an empty batch to each intake");
+  return cmd;
+}
+
+int RunCheckConfig(const CheckConfigOptions& o, StopSource stop) {
+  auto loaded = config::LoadConfigFile(o.config_path, KnownStreams());
+  if (!loaded.ok()) {
+    // The loader's message names the file and the JSON path of each error.
+    std::fprintf(stderr, "Configuration is invalid.\n%s\n", loaded.status().message().c_str());
+    return kExitConfig;
+  }
+  const config::Config& config = *loaded;
+  PrintSummary(config, stdout);
+  std::fflush(stdout);
+  if (!o.online) return kExitOk;
+  Runtime runtime(config, stop.token());
+  return RunOnline(runtime, stop, stdout);
+}
+
+}  // namespace s1c::app

@@ -1,0 +1,259 @@
+// `s1-collector check-config`: broken configs exit 78 naming the JSON path;
+// the summary never shows a secret; --online tells a revoked token, a
+// missing permission and a near token expiry apart.
+#include <gtest/gtest.h>
+
+#include <ctime>
+
+#include "harness.h"
+
+namespace s1c::it {
+namespace {
+
+using nlohmann::json;
+
+constexpr char kToken[] = "tok-check-config-7a1b";
+constexpr char kKey[] = "intake-key-check-9c2d";
+
+struct RunResult {
+  int status = -1;
+  std::string output;  // stdout + stderr.
+};
+
+RunResult CheckConfig(const TempDir& dir, const std::filesystem::path& config,
+                      const std::string& log, bool online = false,
+                      std::map<std::string, std::string> env = {}) {
+  std::vector<std::string> argv{CollectorBinary(), "check-config", "-c", config.string()};
+  if (online) argv.push_back("--online");
+  Process p(argv, dir.path() / log, std::move(env));
+  RunResult r;
+  r.status = p.Wait(std::chrono::minutes(2)).value_or(-1);
+  r.output = p.Output();
+  return r;
+}
+
+std::filesystem::path Write(const TempDir& dir, const std::string& name, const std::string& text) {
+  const auto path = dir.path() / name;
+  WriteFile(path, text);
+  std::filesystem::permissions(
+      path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  return path;
+}
+
+json ValidConsole(const std::string& name) {
+  return json{{"name", name},
+              {"url", "http://127.0.0.1:1"},
+              {"api_token", kToken},
+              {"intake_key", kKey},
+              {"intake_url", "http://127.0.0.1:2"}};
+}
+
+std::string Iso(std::time_t t) {
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+  return buf;
+}
+
+TEST(CheckConfigTest, BrokenConfigsExit78NamingTheJsonPath) {
+  TempDir dir;
+  auto base = [&] {
+    return json{{"state_dir", (dir.path() / "state").string()},
+                {"consoles", json::array({ValidConsole("a")})}};
+  };
+  struct Case {
+    std::string name;
+    std::string text;
+    std::string expect;  // Must appear in the output.
+  };
+  std::vector<Case> cases;
+  {
+    json c = base();
+    c["consoles"][0].erase("url");
+    cases.push_back({"missing-key", c.dump(), "consoles[0].url: required key is missing"});
+  }
+  {
+    json c = base();
+    c["defaults"] = {{"page_size", "big"}};
+    cases.push_back({"wrong-type", c.dump(), "defaults.page_size: must be an integer"});
+  }
+  {
+    json c = base();
+    c["state_dri"] = "/tmp";
+    cases.push_back({"unknown-key", c.dump(), "state_dri: unknown key"});
+  }
+  {
+    json c = base();
+    c["consoles"][0]["url"] = "https://exa mple.com";
+    cases.push_back({"bad-url", c.dump(), "consoles[0].url:"});
+  }
+  {
+    json c = base();
+    c["consoles"][0]["api_token"] = {{"file", (dir.path() / "no-such-token").string()}};
+    cases.push_back({"unreadable-token-file", c.dump(), "consoles[0].api_token: cannot read file"});
+  }
+  {
+    json c = base();
+    c["consoles"].push_back(ValidConsole("a"));
+    cases.push_back({"duplicate-console", c.dump(), "consoles[1].name: duplicate console name"});
+  }
+  {
+    json c = base();
+    c["consoles"][0]["url"] = "http://sentinelone.example.com";
+    cases.push_back({"http-not-loopback", c.dump(),
+                     "consoles[0].url: plain http:// is only allowed for loopback"});
+  }
+  {
+    json c = base();
+    c["consoles"][0]["streams"] = {
+        {"activities", {{"enabled", true}, {"start_from", "yesterday"}}}};
+    cases.push_back({"bad-start-from", c.dump(), "consoles[0].streams.activities.start_from:"});
+  }
+  {
+    json c = base();
+    c["consoles"][0]["page_size"] = 5000;
+    cases.push_back({"page-size-out-of-range", c.dump(),
+                     "consoles[0].page_size: must be an integer between 1 and 1000"});
+  }
+  {
+    json c = base();
+    c["consoles"][0]["streams"] = {{"activites", {{"enabled", true}}}};
+    cases.push_back({"unknown-stream", c.dump(), "consoles[0].streams.activites: unknown stream"});
+  }
+  cases.push_back({"invalid-json", "{\"state_dir\": \"/tmp\", \"consoles\": [ {\"name\": \"a\",}",
+                   "invalid JSON"});
+  {
+    json c = base();
+    c["consoles"] = json::array();
+    cases.push_back({"no-consoles", c.dump(), "consoles: at least one console is required"});
+  }
+  ASSERT_GE(cases.size(), 12u);
+  for (const Case& c : cases) {
+    const auto path = Write(dir, c.name + ".json", c.text);
+    const RunResult r = CheckConfig(dir, path, c.name + ".log");
+    EXPECT_EQ(r.status, 78) << c.name << ": " << r.output;
+    EXPECT_NE(r.output.find(c.expect), std::string::npos) << c.name << ": " << r.output;
+    EXPECT_NE(r.output.find(path.string()), std::string::npos)
+        << c.name << ": the file is not named";
+    EXPECT_EQ(r.output.find(kToken), std::string::npos) << c.name << ": token leaked";
+    EXPECT_EQ(r.output.find(kKey), std::string::npos) << c.name << ": intake key leaked";
+  }
+}
+
+TEST(CheckConfigTest, ValidConfigPrintsASummaryWithoutSecrets) {
+  TempDir dir;
+  Write(dir, "token-b", std::string(kToken) + "-b\n");
+  json second = ValidConsole("second");
+  second["api_token"] = {{"file", (dir.path() / "token-b").string()}};
+  second["intake_key"] = {{"env", "S1C_IT_CHECK_KEY"}};
+  second["proxy"] = "http://proxyuser:proxy-pa55word@127.0.0.1:3128";
+  second["streams"] = {
+      {"alerts", {{"enabled", true}, {"page_size", 200}, {"poll_interval_seconds", 90}}}};
+  const json config = {{"state_dir", (dir.path() / "state").string()},
+                       {"defaults", {{"start_from", "7d"}}},
+                       {"consoles", json::array({ValidConsole("first"), second})}};
+  const auto path = Write(dir, "config.json", config.dump(2));
+  const RunResult r =
+      CheckConfig(dir, path, "check.log", false, {{"S1C_IT_CHECK_KEY", std::string(kKey) + "-b"}});
+  ASSERT_EQ(r.status, 0) << r.output;
+  for (const char* expected :
+       {"is valid", "console \"first\"", "console \"second\"", "http://127.0.0.1:1",
+        "*** (inline value)", "*** (env S1C_IT_CHECK_KEY)", "token-b)", "http://***@127.0.0.1:3128",
+        "alerts      yes", "90s", "200", "7d", "Activity Page.view", "Custom Alerts.view",
+        "state_dir"}) {
+    EXPECT_NE(r.output.find(expected), std::string::npos) << expected << "\n" << r.output;
+  }
+  EXPECT_EQ(r.output.find(kToken), std::string::npos) << "token leaked:\n" << r.output;
+  EXPECT_EQ(r.output.find(kKey), std::string::npos) << "intake key leaked:\n" << r.output;
+  EXPECT_EQ(r.output.find("proxy-pa55word"), std::string::npos) << "proxy password leaked:\n"
+                                                                << r.output;
+}
+
+TEST(CheckConfigTest, OnlineTellsRevokedTokensMissingPermissionsAndExpiryApart) {
+  TempDir dir;
+  const std::string soon = Iso(std::time(nullptr) + 5 * 86400);
+  Server sim_good(SimulatorBinary(), {"--token", kToken, "--activities", "50", "--threats", "5"},
+                  dir.path(), "sim-good");
+  Server sim_denied(SimulatorBinary(),
+                    {"--token", kToken, "--deny-stream", "threats", "--token-expires-at", soon,
+                     "--activities", "50"},
+                    dir.path(), "sim-denied");
+  Server sim_revoked(SimulatorBinary(), {"--token", "some-other-token"}, dir.path(), "sim-revoked");
+  Server sink(SinkBinary(),
+              {"--key", std::string(kKey) + "=ok", "--out-dir", (dir.path() / "sink").string()},
+              dir.path(), "sink");
+  auto console = [&](const std::string& name, const Server& sim, const std::string& key) {
+    return json{
+        {"name", name},
+        {"url", sim.url()},
+        {"api_token", kToken},
+        {"intake_key", key},
+        {"intake_url", sink.url()},
+        {"streams", {{"activities", {{"enabled", true}}}, {"threats", {{"enabled", true}}}}}};
+  };
+
+  // All good: exit 0.
+  const auto good = Write(dir, "good.json",
+                          json{{"state_dir", (dir.path() / "state").string()},
+                               {"consoles", json::array({console("good", sim_good, kKey)})}}
+                              .dump());
+  const RunResult ok = CheckConfig(dir, good, "good.log", true);
+  EXPECT_EQ(ok.status, 0) << ok.output;
+  EXPECT_NE(ok.output.find("ok    API reachable and token accepted"), std::string::npos)
+      << ok.output;
+  EXPECT_NE(ok.output.find("ok    token expires on"), std::string::npos) << ok.output;
+  EXPECT_NE(ok.output.find("ok    activities: readable, permission Activity Page.view present"),
+            std::string::npos);
+  EXPECT_NE(ok.output.find("ok    threats: readable, permission Threats.view present"),
+            std::string::npos);
+  EXPECT_NE(ok.output.find("ok    intake key accepted"), std::string::npos) << ok.output;
+  EXPECT_NE(ok.output.find("0 failed"), std::string::npos);
+
+  // Three consoles, three different problems: exit 1.
+  const auto mixed = Write(
+      dir, "mixed.json",
+      json{{"state_dir", (dir.path() / "state").string()},
+           {"consoles",
+            json::array({console("denied", sim_denied, kKey), console("revoked", sim_revoked, kKey),
+                         console("badkey", sim_good, std::string(kKey) + "-wrong")})}}
+          .dump());
+  const RunResult r = CheckConfig(dir, mixed, "mixed.log", true);
+  EXPECT_EQ(r.status, 1) << r.output;
+  const std::string& out = r.output;
+  const size_t denied = out.find("console \"denied\" (");
+  const size_t revoked = out.find("console \"revoked\" (");
+  const size_t badkey = out.find("console \"badkey\" (");
+  ASSERT_NE(denied, std::string::npos) << out;
+  ASSERT_NE(revoked, std::string::npos) << out;
+  ASSERT_NE(badkey, std::string::npos) << out;
+  const std::string denied_part = out.substr(denied, revoked - denied);
+  const std::string revoked_part = out.substr(revoked, badkey - revoked);
+  const std::string badkey_part = out.substr(badkey);
+
+  // Missing permission: 403 naming Threats.view; activities fine; expiry in 5 days warned.
+  EXPECT_NE(denied_part.find("ok    API reachable and token accepted"), std::string::npos)
+      << denied_part;
+  EXPECT_NE(denied_part.find("ok    activities: readable"), std::string::npos) << denied_part;
+  EXPECT_NE(denied_part.find("FAIL  threats: HTTP 403, permission Threats.view missing"),
+            std::string::npos)
+      << denied_part;
+  EXPECT_NE(denied_part.find("WARN  token expires on " + soon.substr(0, 10)), std::string::npos)
+      << denied_part;
+  EXPECT_NE(denied_part.find("ok    intake key accepted"), std::string::npos) << denied_part;
+
+  // Revoked token: 401 everywhere, named as such.
+  EXPECT_NE(revoked_part.find("FAIL  API reachable but the token was rejected (HTTP 401"),
+            std::string::npos)
+      << revoked_part;
+  EXPECT_NE(revoked_part.find("FAIL  activities: HTTP 401"), std::string::npos) << revoked_part;
+  EXPECT_NE(revoked_part.find("FAIL  threats: HTTP 401"), std::string::npos) << revoked_part;
+
+  // Wrong intake key: the sink's 401.
+  EXPECT_NE(badkey_part.find("ok    API reachable"), std::string::npos) << badkey_part;
+  EXPECT_NE(badkey_part.find("FAIL  intake key rejected"), std::string::npos) << badkey_part;
+
+  EXPECT_EQ(out.find(kToken), std::string::npos) << "token leaked:\n" << out;
+  EXPECT_EQ(out.find(kKey), std::string::npos) << "intake key leaked:\n" << out;
+}
+
+}  // namespace
+}  // namespace s1c::it
