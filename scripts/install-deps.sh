@@ -11,12 +11,16 @@ BUILD_PACKAGES=(
   build-essential cmake pkg-config
   libcurl4-openssl-dev libssl-dev zlib1g-dev
   nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev
-  libsystemd-dev
+  libsystemd-dev libisal-dev
+  libcpp-httplib-dev  # the /metrics and /healthz server
 )
 # Tests, simulator and intake sink.
 TEST_PACKAGES=(
   libgtest-dev libgmock-dev googletest
-  libcpp-httplib-dev openssl ca-certificates procps curl
+  openssl ca-certificates procps curl
+  # Fuzz targets (scripts/fuzz.sh): clang with libFuzzer and the sanitizer
+  # runtimes; llvm-14 for llvm-symbolizer (readable stack traces).
+  clang libclang-rt-14-dev llvm-14
 )
 
 want=("${BUILD_PACKAGES[@]}")

@@ -1,16 +1,83 @@
 #!/usr/bin/env bash
 # Builds s1-collector with warnings as errors and runs every test (unit and
 # integration) with CTest. Exits non-zero on any failure.
-#   scripts/test.sh            install deps, build, test
-#   BUILD_DIR=dir scripts/test.sh   use another build directory (default: build)
+#   scripts/test.sh                 install deps, build, test (fast: what a developer runs)
+#   scripts/test.sh --sanitize      also build in build-asan with ASan + UBSan (gcc) and run
+#                                   every test there; any sanitizer report fails the run
+#   scripts/test.sh --fuzz          also run each fuzz target briefly (scripts/fuzz.sh, clang)
+#   CI=true scripts/test.sh         both of the above (.ci/run)
+#   BUILD_DIR=dir                   the plain build directory (default: build)
+#   ASAN_BUILD_DIR=dir              the sanitized one (default: build-asan)
+#   FUZZ_SECONDS=N                  seconds per fuzz target (default: 20)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+SANITIZE=0
+FUZZ=0
+if [ "${CI:-}" = "true" ]; then
+  SANITIZE=1
+  FUZZ=1
+fi
+for arg in "$@"; do
+  case "$arg" in
+    --sanitize) SANITIZE=1 ;;
+    --fuzz) FUZZ=1 ;;
+    -h | --help)
+      sed -n '2,12p' "$0"
+      exit 0
+      ;;
+    *)
+      echo "test.sh: unknown argument $arg (try --help)" >&2
+      exit 2
+      ;;
+  esac
+done
 
 scripts/install-deps.sh
 
 BUILD_DIR=${BUILD_DIR:-build}
+ASAN_BUILD_DIR=${ASAN_BUILD_DIR:-build-asan}
 JOBS=$(nproc)
+started=$SECONDS
+phase() { echo "test.sh: $1 ($((SECONDS - started))s elapsed)"; }
 
+phase "plain build and tests in $BUILD_DIR"
 cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DS1C_WERROR=ON
 cmake --build "$BUILD_DIR" -j"$JOBS"
 ctest --test-dir "$BUILD_DIR" --output-on-failure -j"$JOBS" --timeout 600
+
+if [ "$SANITIZE" = 1 ]; then
+  phase "ASan + UBSan build and tests in $ASAN_BUILD_DIR"
+  cmake -S . -B "$ASAN_BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DS1C_WERROR=ON -DS1C_SANITIZE=ON
+  # Every process (tests, and the collector, simulator and sink they start)
+  # writes its reports to files here; any file there fails the run, even
+  # from a child whose exit status nobody checks.
+  reports="$PWD/$ASAN_BUILD_DIR/sanitizer-reports"
+  rm -rf "$reports"
+  mkdir -p "$reports"
+  export ASAN_OPTIONS="halt_on_error=1:abort_on_error=0:detect_leaks=1:detect_stack_use_after_return=1:strict_init_order=1:check_initialization_order=1:log_path=$reports/asan"
+  export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:log_path=$reports/ubsan"
+  export LSAN_OPTIONS="log_path=$reports/lsan"
+  cmake --build "$ASAN_BUILD_DIR" -j"$JOBS"
+  set +e
+  ctest --test-dir "$ASAN_BUILD_DIR" --output-on-failure -j"$JOBS" --timeout 900
+  ctest_rc=$?
+  set -e
+  unset ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS
+  found=$(find "$reports" -type f | sort)
+  if [ -n "$found" ]; then
+    echo "test.sh: sanitizer reports:" >&2
+    for f in $found; do
+      echo "==== $f" >&2
+      head -60 "$f" >&2
+    done
+    exit 1
+  fi
+  [ "$ctest_rc" = 0 ] || exit "$ctest_rc"
+fi
+
+if [ "$FUZZ" = 1 ]; then
+  phase "fuzz smoke run"
+  scripts/fuzz.sh "${FUZZ_SECONDS:-20}"
+fi
+phase "all passed"

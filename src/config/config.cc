@@ -39,6 +39,8 @@ constexpr int kDefaultPageSize = 1000;
 constexpr std::string_view kDefaultStartFrom = "24h";
 constexpr double kDefaultRequestsPerSecond = 10;
 constexpr int kDefaultLookbackSeconds = 0;
+constexpr int kDefaultMaxResponseMib = 64;
+constexpr int kMaxMaxResponseMib = 1024;
 
 const Keys kTopKeys = {"state_dir", "log", "metrics", "defaults", "consoles"};
 const Keys kLogKeys = {"level", "format"};
@@ -46,7 +48,8 @@ const Keys kMetricsKeys = {"listen"};
 // Settable in "defaults" and per console.
 const Keys kSharedKeys = {
     "intake_url",       "poll_interval_seconds", "page_size", "start_from", "requests_per_second",
-    "lookback_seconds", "intake_gzip",           "ca_file",   "proxy"};
+    "lookback_seconds", "intake_gzip",           "ca_file",   "proxy",
+    "max_response_mib"};
 const Keys kConsoleOnlyKeys = {"name",     "url",         "api_token", "intake_key",
                                "site_ids", "account_ids", "streams"};
 const Keys kStreamKeys = {"enabled", "poll_interval_seconds", "page_size", "start_from",
@@ -309,6 +312,7 @@ struct Overrides {
   std::optional<bool> intake_gzip;
   std::optional<std::string> ca_file;
   std::optional<std::string> proxy;
+  std::optional<int> max_response_mib;
 
   // Fields set in `over` win.
   void Overlay(const Overrides& over) {
@@ -324,6 +328,7 @@ struct Overrides {
     take(intake_gzip, over.intake_gzip);
     take(ca_file, over.ca_file);
     take(proxy, over.proxy);
+    take(max_response_mib, over.max_response_mib);
   }
 };
 
@@ -520,6 +525,8 @@ class Checker {
         if (ReadInt(*v, path, 1, 1000, &i)) out->page_size = i;
       } else if (key == "lookback_seconds") {
         if (ReadInt(*v, path, 0, 86400, &i)) out->lookback_seconds = i;
+      } else if (key == "max_response_mib") {
+        if (ReadInt(*v, path, 1, kMaxMaxResponseMib, &i)) out->max_response_mib = i;
       } else if (key == "start_from") {
         if (!ReadString(*v, path, &s)) continue;
         // Only the syntax is checked here; "now" is taken when a stream starts.
@@ -655,6 +662,7 @@ class Checker {
     out.intake_gzip = merged.intake_gzip.value_or(true);
     out.ca_file = merged.ca_file.value_or("");
     out.proxy = merged.proxy.value_or("");
+    out.max_response_mib = merged.max_response_mib.value_or(kDefaultMaxResponseMib);
     CheckStreams(Find(c, "streams"), path + ".streams", merged, &out.streams);
     return out;
   }

@@ -220,4 +220,35 @@ nlohmann::json CollectorConfig(const std::filesystem::path& state_dir, nlohmann:
                         {"consoles", std::move(consoles)}};
 }
 
+std::vector<std::string> FindSecrets(std::string_view text, const std::vector<std::string>& secrets,
+                                     const std::string& where) {
+  std::vector<std::string> found;
+  for (const std::string& secret : secrets) {
+    if (!secret.empty() && text.find(secret) != std::string_view::npos) {
+      found.push_back(where + ": " + secret);
+    }
+  }
+  return found;
+}
+
+void ExpectNoSecrets(const std::vector<std::filesystem::path>& paths,
+                     const std::vector<std::string>& secrets) {
+  std::vector<std::filesystem::path> files;
+  for (const auto& p : paths) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(p, ec)) {
+      for (const auto& e : std::filesystem::recursive_directory_iterator(p, ec)) {
+        if (e.is_regular_file()) files.push_back(e.path());
+      }
+    } else if (std::filesystem::exists(p, ec)) {
+      files.push_back(p);
+    }  // A path that was never created holds no secret.
+  }
+  for (const auto& f : files) {
+    for (const std::string& hit : FindSecrets(ReadFile(f), secrets, f.string())) {
+      ADD_FAILURE() << "secret leaked: " << hit;
+    }
+  }
+}
+
 }  // namespace s1c::it

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace s1c::it {
@@ -81,6 +82,15 @@ std::string SinkBinary();
 
 // Polls `done` every 50 ms until true or `timeout`; returns its last value.
 bool WaitFor(const std::function<bool()>& done, std::chrono::milliseconds timeout);
+
+// Redaction checks (docs/security.md). Returns "<where>: <secret>" for every
+// secret found in `text`, in order; empty when none is there.
+std::vector<std::string> FindSecrets(std::string_view text, const std::vector<std::string>& secrets,
+                                     const std::string& where = "text");
+// Scans each path (a file, or every regular file under a directory; missing
+// paths are skipped) for the secrets, and fails the test naming the file and the secret for each hit.
+void ExpectNoSecrets(const std::vector<std::filesystem::path>& paths,
+                     const std::vector<std::string>& secrets);
 
 // What arrived compared with what the console has, as multisets of exact
 // event bytes: every expected event must arrive exactly once, unaltered.

@@ -49,6 +49,7 @@ struct ConsoleConfig {
   std::string intake_url;  // Normalised, no trailing slash.
   std::string ca_file;     // Empty = system store.
   std::string proxy;       // Empty = environment.
+  int max_response_mib = 64;  // 1..1024: larger API response bodies are refused.
   std::vector<std::string> site_ids;
   std::vector<std::string> account_ids;
   double requests_per_second = 10;

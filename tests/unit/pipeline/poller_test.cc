@@ -40,7 +40,8 @@ class PollerTest : public ::testing::TestWithParam<std::string> {
   }
   // Adds n events at distinct times, from `first_second` on.
   void AddEvents(int n, int first_second = 1, const std::string& prefix = "e") {
-    for (int i = 0; i < n; ++i) source_.Add(prefix + std::to_string(first_second + i), kT0 + (first_second + i) * kSec);
+    for (int i = 0; i < n; ++i)
+      source_.Add(prefix + std::to_string(first_second + i), kT0 + (first_second + i) * kSec);
   }
   // Every key accepted by the sink, and how many times.
   std::map<std::string, int> Counts() {
@@ -85,7 +86,8 @@ TEST_P(PollerTest, ResumesFromCheckpointWithoutResending) {
   auto r = restarted.RunCycle(stop_.token());
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->events_skipped, 1);  // e30 sits on the watermark and is skipped by key.
-  EXPECT_EQ(source_.queries().back().since.substr(0, 19), FormatIsoTime(kT0 + 30 * kSec).substr(0, 19));
+  EXPECT_EQ(source_.queries().back().since.substr(0, 19),
+            FormatIsoTime(kT0 + 30 * kSec).substr(0, 19));
   auto counts = Counts();
   EXPECT_EQ(counts.size(), 35u);
   for (const auto& [k, n] : counts) EXPECT_EQ(n, 1) << k;
@@ -93,7 +95,8 @@ TEST_P(PollerTest, ResumesFromCheckpointWithoutResending) {
 
 TEST_P(PollerTest, TiesAcrossPageBoundariesAreExact) {
   AddEvents(7);
-  for (int i = 0; i < 25; ++i) source_.Add("tie" + std::to_string(100 + i), kT0 + 8 * kSec);  // 25 events, one timestamp
+  for (int i = 0; i < 25; ++i)
+    source_.Add("tie" + std::to_string(100 + i), kT0 + 8 * kSec);  // 25 events, one timestamp
   AddEvents(3, 9);
   // Deliver the first pages, then "crash" (the intake rejects) in the middle of the tie run.
   sink_.Script({intake::Outcome::kDelivered, 10, Status::Ok()});
@@ -109,14 +112,16 @@ TEST_P(PollerTest, TiesAcrossPageBoundariesAreExact) {
   auto r = second.RunCycle(stop_.token());
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   auto counts = Counts();
-  EXPECT_EQ(counts.size(), 35u);  // Nothing lost...
+  EXPECT_EQ(counts.size(), 35u);                           // Nothing lost...
   for (const auto& [k, n] : counts) EXPECT_EQ(n, 1) << k;  // ...and nothing twice.
 }
 
 TEST_P(PollerTest, IntakeUnavailableRetriesAndKeepsCheckpoint) {
   AddEvents(5);
   sink_.Script({intake::Outcome::kRetryable, 0, Unavailable("HTTP 503")});
-  sink_.Script({intake::Outcome::kRetryable, 0, Status(StatusCode::kRateLimited, "429").WithRetryAfter(std::chrono::milliseconds(7000))});
+  sink_.Script(
+      {intake::Outcome::kRetryable, 0,
+       Status(StatusCode::kRateLimited, "429").WithRetryAfter(std::chrono::milliseconds(7000))});
   int commits_seen_at_retry = -1;
   sink_.on_deliver = [&] {
     if (sink_.calls() == 1) commits_seen_at_retry = store_.commits();  // At the first retry.
@@ -277,7 +282,8 @@ TEST_P(PollerTest, BackfillStopsAtUntil) {
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(sink_.accepted().size(), 20u);
   EXPECT_TRUE(store_.Load("eu", "backfill-test")->has_value());
-  EXPECT_FALSE(store_.Load("eu", GetParam())->has_value());  // The daemon's checkpoint is untouched.
+  EXPECT_FALSE(
+      store_.Load("eu", GetParam())->has_value());  // The daemon's checkpoint is untouched.
 }
 
 INSTANTIATE_TEST_SUITE_P(AllStreams, PollerTest,

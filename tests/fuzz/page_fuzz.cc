@@ -1,0 +1,31 @@
+// s1::ParsePage: the SentinelOne envelope and event extraction, for every
+// stream of the table. The body is whatever a console (or a proxy in front
+// of it) sent.
+#include "fuzz_target.h"
+#include "s1c/core/iso_time.h"
+#include "s1c/s1/page.h"
+#include "s1c/s1/streams.h"
+
+S1C_FUZZ_TARGET(FuzzPage) {
+  const std::string_view body = AsText(data, size);
+  for (const s1c::s1::StreamSpec& spec : s1c::s1::AllStreams()) {
+    s1c::Result<s1c::s1::Page> page = s1c::s1::ParsePage(spec, body);
+    if (!page.ok()) {
+      S1C_FUZZ_CHECK(page.status().code() == s1c::StatusCode::kCorrupt);
+      // Messages carry an excerpt of at most 200 bytes, not the body.
+      S1C_FUZZ_CHECK(page.status().message().size() < 1200);
+      continue;
+    }
+    for (const s1c::s1::RawEvent& e : page->events) {
+      // Events are forwarded byte for byte: each is a whole object of the body.
+      S1C_FUZZ_CHECK(e.json.size() >= 2 && e.json.front() == '{' && e.json.back() == '}');
+      S1C_FUZZ_CHECK(e.json.size() <= body.size());
+      S1C_FUZZ_CHECK(!e.key.empty());
+      s1c::Result<int64_t> t = s1c::ParseIsoTime(e.time_text);
+      S1C_FUZZ_CHECK(t.ok() && *t == e.time_us);
+    }
+    if (page->next_cursor) S1C_FUZZ_CHECK(!page->next_cursor->empty());
+    if (page->total_items) S1C_FUZZ_CHECK(*page->total_items >= 0);
+  }
+  return 0;
+}
