@@ -1,6 +1,7 @@
 #include "s1c/obs/logging.h"
 
 #include "s1c/core/iso_time.h"
+#include "s1c/core/text.h"
 
 #include <unistd.h>
 
@@ -38,8 +39,20 @@ class JsonLineFormatter final : public spdlog::formatter {
 std::string JsonEscape(std::string_view text) {
   std::string out;
   out.reserve(text.size() + 8);
-  for (char ch : text) {
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char ch = text[i];
     const unsigned char c = static_cast<unsigned char>(ch);
+    if (c >= 0x80) {
+      // A JSON line must be valid UTF-8 whatever a message quotes.
+      const size_t len = Utf8SequenceLength(text, i);
+      if (len == 0) {
+        out += "\\ufffd";
+      } else {
+        out.append(text, i, len);
+        i += len - 1;
+      }
+      continue;
+    }
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;

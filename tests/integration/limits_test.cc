@@ -18,15 +18,17 @@ namespace {
 using nlohmann::json;
 namespace fs = std::filesystem;
 
-constexpr const char* kToken = "tok-limits-test-51d0e2";
-constexpr const char* kIntakeKey = "intake-key-limits-test-a93c";
+constexpr const char* kToken = "Tq7-limits-test-51d0e2";
+constexpr const char* kIntakeKey = "Kz4-limits-test-a93c-7f1e";
 constexpr size_t kChunk = 64 * 1024;
 // The servers stop on their own after this much (bounded test traffic), far
 // above any limit under test.
 constexpr size_t kServerCap = size_t{2} << 30;
 
 // What the fake console and intake answer.
-enum class Mode { kOk, kHugeContentLength, kEndlessChunked };
+// kEchoSecret: a broken answer that quotes the secret right where the
+// 200-byte excerpt of an error message is cut.
+enum class Mode { kOk, kHugeContentLength, kEndlessChunked, kEchoSecret };
 
 // One cpp-httplib server on 127.0.0.1, port 0, playing both the console and
 // the intake. Counts the body bytes it managed to send.
@@ -36,10 +38,11 @@ class HostileServer {
     server_.Get("/web/api/v2.1/activities", [this](const httplib::Request&, httplib::Response& res) {
       Serve(api_, R"({"data":[{"id":"1","createdAt":"2026-01-01T00:00:00.000000Z"}],)"
                   R"("pagination":{"nextCursor":null,"totalItems":1}})",
-            res);
+            res, std::string(190, 'x') + kToken + "\"}");
     });
     server_.Post("/batch", [this](const httplib::Request&, httplib::Response& res) {
-      Serve(intake_, R"({"event_ids":["00000000-0000-0000-0000-000000000001"]})", res);
+      Serve(intake_, R"({"event_ids":["00000000-0000-0000-0000-000000000001"]})", res,
+            std::string(195, 'y') + kIntakeKey);
     });
     port_ = server_.bind_to_any_port("127.0.0.1");
     thread_ = std::thread([this] { server_.listen_after_bind(); });
@@ -53,10 +56,16 @@ class HostileServer {
   size_t sent() const { return sent_.load(); }
 
  private:
-  void Serve(Mode mode, const std::string& ok_body, httplib::Response& res) {
+  void Serve(Mode mode, const std::string& ok_body, httplib::Response& res,
+             const std::string& echo_body) {
     switch (mode) {
       case Mode::kOk:
         res.set_content(ok_body, "application/json");
+        return;
+      case Mode::kEchoSecret:
+        // The console: a 200 that is not JSON; the intake: a 400.
+        if (echo_body.find(kIntakeKey) != std::string::npos) res.status = 400;
+        res.set_content(echo_body, "text/plain");
         return;
       case Mode::kHugeContentLength:
         // Announces 2 GB and sends until the client hangs up.
@@ -196,6 +205,34 @@ TEST_F(LimitsTest, EndlessReplyFromTheIntakeIsRefusedAndNothingIsCommitted) {
   EXPECT_NE(Log().find("intake for console hostile"), std::string::npos) << Log();
   EXPECT_LT(ChildPeakRssMib(), 200);
   ExpectNothingCommitted(dir_.path() / "state" / "hostile" / "activities.json");
+  ExpectNoSecrets({LogFile(), dir_.path() / "state"}, {kToken, kIntakeKey});
+}
+
+// Not a single byte more of a secret than "***": a token or key that a
+// server echoes across the excerpt's cut is masked whole, not cut.
+void ExpectNoSecretPrefix(const std::string& log, const std::string& secret) {
+  for (size_t n = 6; n <= secret.size(); ++n) {
+    EXPECT_EQ(log.find(secret.substr(0, n)), std::string::npos)
+        << "the first " << n << " bytes of a secret leaked:\n" << log;
+  }
+}
+
+TEST_F(LimitsTest, ConsoleEchoingTheTokenAcrossTheExcerptCutLeaksNoPart) {
+  HostileServer server(Mode::kEchoSecret, Mode::kOk);
+  EXPECT_EQ(RunOnce(WriteConfig(server, std::nullopt)), 1);
+  const std::string out = Log();
+  EXPECT_NE(out.find("SentinelOne page is not JSON"), std::string::npos) << out;
+  EXPECT_NE(out.find("xxxxxxxx"), std::string::npos) << out;  // The excerpt is there.
+  ExpectNoSecretPrefix(out, kToken);
+}
+
+TEST_F(LimitsTest, IntakeEchoingTheKeyAcrossTheExcerptCutLeaksNoPart) {
+  HostileServer server(Mode::kOk, Mode::kEchoSecret);
+  EXPECT_EQ(RunOnce(WriteConfig(server, std::nullopt)), 1);
+  const std::string out = Log();
+  EXPECT_NE(out.find("HTTP 400"), std::string::npos) << out;
+  EXPECT_NE(out.find("yyyyyyyy"), std::string::npos) << out;
+  ExpectNoSecretPrefix(out, kIntakeKey);
   ExpectNoSecrets({LogFile(), dir_.path() / "state"}, {kToken, kIntakeKey});
 }
 

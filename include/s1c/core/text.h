@@ -14,4 +14,9 @@ namespace s1c {
 std::string Excerpt(std::string_view bytes, size_t max_bytes = 200,
                     std::initializer_list<std::string_view> redact = {});
 
+// The length (2 to 4) of the well-formed multi-byte UTF-8 sequence that
+// starts at text[i], or 0 when none does (a stray byte, a cut sequence).
+// REQUIRES: i < text.size() and text[i] is not ASCII.
+size_t Utf8SequenceLength(std::string_view text, size_t i);
+
 }  // namespace s1c
