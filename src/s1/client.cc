@@ -123,6 +123,19 @@ Status Redact(const Status& status, std::string_view secret) {
     message.replace(pos, secret.size(), "***");
     changed = true;
   }
+  // An excerpt cut in the middle of the token ends with its first bytes and
+  // "...": mask those too.
+  for (size_t dots = message.find("..."); dots != std::string::npos;
+       dots = message.find("...", dots + 3)) {
+    for (size_t k = std::min(dots, secret.size() - 1); k >= 4; --k) {
+      if (message.compare(dots - k, k, secret, 0, k) == 0) {
+        message.replace(dots - k, k, "***");
+        dots = dots - k + 3;
+        changed = true;
+        break;
+      }
+    }
+  }
   if (!changed) return status;
   Status redacted(status.code(), std::move(message));
   if (status.retry_after()) redacted.WithRetryAfter(*status.retry_after());
@@ -143,15 +156,16 @@ Status CheckToken(std::string_view token) {
   return Status::Ok();
 }
 
-// Sends one request to the API with `token` and returns the body of a 2xx
-// reply; errors are classified and redacted. Used by the raw calls.
+// Sends one request, described by `what` in errors, to the API with `token`
+// and returns the body of a 2xx reply; errors are classified and redacted.
+// Used by the raw calls.
 Result<std::string> SendApi(http::HttpTransport& transport, const Clock& clock,
                             const ConsoleApi& api, std::string_view token, std::string method,
-                            std::string_view path, std::string body, std::string_view permission) {
-  const std::string what = method + " " + std::string(kApiPrefix) + std::string(path);
+                            const std::string& what, std::string_view path_and_query,
+                            std::string body, std::string_view permission) {
   http::Request request;
   request.method = std::move(method);
-  request.url = ApiUrl(api, path);
+  request.url = ApiUrl(api, path_and_query);
   request.headers = ApiHeaders(api, token);
   if (!body.empty()) request.headers.push_back({"Content-Type", "application/json"});
   request.body = std::move(body);
@@ -283,14 +297,8 @@ S1Client::S1Client(http::HttpTransport& transport, const Clock& clock, ConsoleAp
 Result<Page> S1Client::FetchPage(const StreamSpec& spec, const PageQuery& query) {
   const std::string what = "GET " + std::string(kApiPrefix) + std::string(spec.path);
   // Read on every request so a rotated token is picked up without restart.
-  Result<std::string> token =
-      token_ ? token_() : Result<std::string>(Internal("no token provider"));
-  if (!token.ok()) {
-    return Status(StatusCode::kUnauthenticated,
-                  what + ": cannot read the API token: " + token.status().message());
-  }
-  const Status token_ok = CheckToken(*token);
-  if (!token_ok.ok()) return token_ok.Annotate(what);
+  Result<std::string> token = ReadToken(token_, what);
+  if (!token.ok()) return token.status();
 
   Result<http::Response> response = transport_.Send(BuildPageRequest(api_, spec, query, *token));
   if (!response.ok()) return Redact(response.status().Annotate(what), *token);
@@ -306,24 +314,9 @@ Result<std::string> S1Client::GetRaw(std::string_view path_and_query, std::strin
   std::string_view path = path_and_query.substr(0, path_and_query.find('?'));
   while (!path.empty() && path.front() == '/') path.remove_prefix(1);
   const std::string what = "GET " + std::string(kApiPrefix) + std::string(path);
-  Result<std::string> token =
-      token_ ? token_() : Result<std::string>(Internal("no token provider"));
-  if (!token.ok()) {
-    return Status(StatusCode::kUnauthenticated,
-                  what + ": cannot read the API token: " + token.status().message());
-  }
-  const Status token_ok = CheckToken(*token);
-  if (!token_ok.ok()) return token_ok.Annotate(what);
-
-  http::Request request;
-  request.method = "GET";
-  request.url = ApiUrl(api_, path_and_query);
-  request.headers = ApiHeaders(api_, *token);
-  Result<http::Response> response = transport_.Send(request);
-  if (!response.ok()) return Redact(response.status().Annotate(what), *token);
-  const Status classified = ClassifyResponse(*response, what, permission, clock_.NowMicros());
-  if (!classified.ok()) return Redact(classified, *token);
-  return std::move(response->body);
+  Result<std::string> token = ReadToken(token_, what);
+  if (!token.ok()) return token.status();
+  return SendApi(transport_, clock_, api_, *token, "GET", what, path_and_query, "", permission);
 }
 
 Result<std::string> S1Client::PostRaw(std::string_view path, std::string body,
@@ -332,7 +325,8 @@ Result<std::string> S1Client::PostRaw(std::string_view path, std::string body,
   const std::string what = "POST " + std::string(kApiPrefix) + std::string(path);
   Result<std::string> token = ReadToken(token_, what);
   if (!token.ok()) return token.status();
-  return SendApi(transport_, clock_, api_, *token, "POST", path, std::move(body), permission);
+  return SendApi(transport_, clock_, api_, *token, "POST", what, path, std::move(body),
+                 permission);
 }
 
 Result<TokenDetails> S1Client::FetchTokenDetails() {
@@ -343,7 +337,7 @@ Result<TokenDetails> S1Client::FetchTokenDetails() {
   // The token goes in the body too: that is how this endpoint names the
   // token it describes.
   const nlohmann::json request = {{"data", {{"apiToken", *token}}}};
-  Result<std::string> body = SendApi(transport_, clock_, api_, *token, "POST", kPath,
+  Result<std::string> body = SendApi(transport_, clock_, api_, *token, "POST", what, kPath,
                                      request.dump(-1, ' ', false,
                                                   nlohmann::json::error_handler_t::replace),
                                      /*permission=*/"");
