@@ -8,7 +8,6 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <climits>
-#include <map>
 #include <mutex>
 
 #include "backfill_loop.h"
@@ -22,46 +21,10 @@
 #include "s1c/sched/rate_limited_source.h"
 #include "s1c/sched/token_bucket.h"
 #include "s1c/state/file_state_store.h"
+#include "s1c/state/mem_state_store.h"
 
 namespace s1c::app {
 namespace {
-
-// A StateStore in memory: --dry-run runs the real Poller against it so that
-// nothing is ever written to the state directory. Thread-safe.
-class MemoryStateStore final : public state::StateStore {
- public:
-  Result<std::optional<state::Checkpoint>> Load(std::string_view console,
-                                                std::string_view name) override {
-    std::lock_guard<std::mutex> lock(mu_);
-    auto it = map_.find(Key(console, name));
-    if (it == map_.end()) return std::optional<state::Checkpoint>();
-    return std::optional<state::Checkpoint>(it->second);
-  }
-  Status Commit(std::string_view console, std::string_view name,
-                const state::Checkpoint& cp) override {
-    std::lock_guard<std::mutex> lock(mu_);
-    map_[Key(console, name)] = cp;
-    return Status::Ok();
-  }
-  Status Reset(std::string_view console, std::string_view name) override {
-    std::lock_guard<std::mutex> lock(mu_);
-    map_.erase(Key(console, name));
-    return Status::Ok();
-  }
-  Result<std::vector<state::StateEntry>> List() override {
-    std::lock_guard<std::mutex> lock(mu_);
-    std::vector<state::StateEntry> out;
-    for (const auto& [key, cp] : map_) out.push_back({key.first, key.second, cp});
-    return out;
-  }
-
- private:
-  static std::pair<std::string, std::string> Key(std::string_view c, std::string_view n) {
-    return {std::string(c), std::string(n)};
-  }
-  std::mutex mu_;
-  std::map<std::pair<std::string, std::string>, state::Checkpoint> map_;
-};
 
 // Routes log lines around the progress bar (clear the bar, print, redraw)
 // so they never land in the middle of it. Stays installed until exit; the
@@ -287,7 +250,7 @@ int RunBackfill(const BackfillOptions& o, StopSource stop) {
   }
 
   // Where events go.
-  MemoryStateStore dry_store;
+  state::MemStateStore dry_store;  // --dry-run: nothing reaches the state directory.
   DiscardSink discard;
   std::unique_ptr<NdjsonSink> ndjson;
   intake::EventSink* sink = console.forwarder.get();

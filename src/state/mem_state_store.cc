@@ -1,0 +1,39 @@
+#include "s1c/state/mem_state_store.h"
+
+namespace s1c::state {
+
+Result<std::optional<Checkpoint>> MemStateStore::Load(std::string_view console,
+                                                      std::string_view name) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = map_.find(Key(console, name));
+  if (it == map_.end()) return std::optional<Checkpoint>();
+  return std::optional<Checkpoint>(it->second);
+}
+
+Status MemStateStore::Commit(std::string_view console, std::string_view name,
+                             const Checkpoint& cp) {
+  std::lock_guard<std::mutex> lock(mu_);
+  map_[Key(console, name)] = cp;
+  ++commits_;
+  return Status::Ok();
+}
+
+Status MemStateStore::Reset(std::string_view console, std::string_view name) {
+  std::lock_guard<std::mutex> lock(mu_);
+  map_.erase(Key(console, name));
+  return Status::Ok();
+}
+
+Result<std::vector<StateEntry>> MemStateStore::List() {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<StateEntry> out;
+  for (const auto& [key, cp] : map_) out.push_back({key.first, key.second, cp});
+  return out;
+}
+
+int MemStateStore::commits() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return commits_;
+}
+
+}  // namespace s1c::state
