@@ -18,9 +18,14 @@ constexpr int64_t kMicrosPerSecond = 1000000;
 // watermark moves to the newest delivered time and boundary_keys holds every
 // delivered key at exactly that time, so a restart can ask for
 // time >= watermark and skip precisely what was already sent.
-void Advance(state::Checkpoint& cp, const std::vector<const s1::RawEvent*>& delivered,
-             int lookback_seconds, size_t max_recent_keys) {
-  if (delivered.empty()) return;
+// boundary_keys is bounded by max_boundary_keys: once it is full, further
+// keys at that same time are not remembered, so those events are delivered
+// again by the next poll (never lost). Keeping the first keys, rather than
+// the latest, makes each later poll re-send only the events past the bound,
+// not all of them. Returns whether a key was left out.
+bool Advance(state::Checkpoint& cp, const std::vector<const s1::RawEvent*>& delivered,
+             const PollerOptions& options) {
+  if (delivered.empty()) return false;
   const s1::RawEvent* newest = delivered.front();
   for (const auto* e : delivered) {
     if (e->time_us > newest->time_us) newest = e;
@@ -30,28 +35,35 @@ void Advance(state::Checkpoint& cp, const std::vector<const s1::RawEvent*>& deli
     cp.watermark_us = newest->time_us;
     cp.boundary_keys.clear();
   }
+  bool forgot = false;
   if (newest->time_us == cp.watermark_us) {
     std::unordered_set<std::string> have(cp.boundary_keys.begin(), cp.boundary_keys.end());
     for (const auto* e : delivered) {
-      if (e->time_us == cp.watermark_us && have.insert(e->key).second) {
-        cp.boundary_keys.push_back(e->key);
+      if (e->time_us != cp.watermark_us || have.count(e->key) > 0) continue;
+      if (cp.boundary_keys.size() >= options.max_boundary_keys) {
+        forgot = true;
+        continue;
       }
+      have.insert(e->key);
+      cp.boundary_keys.push_back(e->key);
     }
   }
-  if (lookback_seconds > 0) {
+  if (options.lookback_seconds > 0) {
     for (const auto* e : delivered) cp.recent_keys.push_back({e->key, e->time_us});
-    const int64_t horizon = cp.watermark_us - lookback_seconds * kMicrosPerSecond;
+    const int64_t horizon = cp.watermark_us - options.lookback_seconds * kMicrosPerSecond;
     std::erase_if(cp.recent_keys,
                   [horizon](const state::SeenKey& k) { return k.time_us < horizon; });
-    if (cp.recent_keys.size() > max_recent_keys) {
+    if (cp.recent_keys.size() > options.max_recent_keys) {
       // Keep the newest: the oldest are the first to leave the window anyway.
       std::stable_sort(cp.recent_keys.begin(), cp.recent_keys.end(),
                        [](const auto& a, const auto& b) { return a.time_us < b.time_us; });
-      cp.recent_keys.erase(cp.recent_keys.begin(),
-                           cp.recent_keys.end() - static_cast<std::ptrdiff_t>(max_recent_keys));
+      cp.recent_keys.erase(
+          cp.recent_keys.begin(),
+          cp.recent_keys.end() - static_cast<std::ptrdiff_t>(options.max_recent_keys));
     }
   }
   cp.events_done += static_cast<int64_t>(delivered.size());
+  return forgot;
 }
 
 }  // namespace
@@ -194,7 +206,12 @@ Result<CycleResult> Poller::Drain(const StopToken& stop, const ProgressFn& progr
         std::vector<const s1::RawEvent*> delivered(
             to_send.begin() + static_cast<std::ptrdiff_t>(done),
             to_send.begin() + static_cast<std::ptrdiff_t>(done + d.delivered));
-        Advance(cp, delivered, options_.lookback_seconds, options_.max_recent_keys);
+        if (Advance(cp, delivered, options_)) {
+          spdlog::warn(
+              "More events share one timestamp than the checkpoint keeps keys for; some of them "
+              "may be delivered again. console={} stream={} time={} max_boundary_keys={}",
+              options_.console, spec.name, cp.watermark, options_.max_boundary_keys);
+        }
         dirty_ = true;
         if (options_.commit_interval.count() <= 0 ||
             clock_.MonotonicNow() - last_commit_ >= options_.commit_interval) {

@@ -20,6 +20,9 @@ namespace fs = std::filesystem;
 using OrderedJson = nlohmann::ordered_json;
 
 constexpr int kVersion = 1;
+// Far above what a checkpoint holds (its key sets are bounded by the poller,
+// a few MiB at most): a larger file is not ours, and is not read into memory.
+constexpr size_t kMaxStateFileBytes = size_t{64} << 20;
 constexpr size_t kMaxNameBytes = 200;
 constexpr std::string_view kJsonSuffix = ".json";
 constexpr std::string_view kTmpSuffix = ".tmp";
@@ -148,6 +151,11 @@ Result<ReadOutcome> ReadFile(const fs::path& path, std::string* out) {
     }
     if (n == 0) break;
     out->append(buf, static_cast<size_t>(n));
+    if (out->size() > kMaxStateFileBytes) {
+      ::close(fd);
+      return Corrupt("state file " + path.string() + " is corrupt (larger than " +
+                     std::to_string(kMaxStateFileBytes >> 20) + " MiB)");
+    }
   }
   ::close(fd);
   return ReadOutcome::kOk;
@@ -256,7 +264,10 @@ Result<std::optional<Checkpoint>> FileStateStore::Load(std::string_view console,
   const fs::path path = PathFor(console, name);
   std::string text;
   Result<ReadOutcome> read = ReadFile(path, &text);
-  if (!read.ok()) return read.status();
+  if (!read.ok()) {
+    if (read.status().code() == StatusCode::kCorrupt) return ResetHint(read.status(), console, name);
+    return read.status();
+  }
   if (*read == ReadOutcome::kMissing) return std::optional<Checkpoint>();
   Result<Checkpoint> cp = DecodeCheckpoint(text, path.string());
   if (!cp.ok()) return ResetHint(cp.status(), console, name);

@@ -28,6 +28,12 @@ struct PollerOptions {
   std::string start_from = "24h";  // Used when there is no checkpoint yet.
   int lookback_seconds = 0;
   size_t max_recent_keys = 100000;   // Bound on the persisted lookback key set.
+  // Bound on the keys kept for events at exactly the watermark time (a
+  // console sending endless events with one timestamp must not grow the
+  // checkpoint without end). Past it, further keys at that time are not
+  // kept and those events are delivered again by each poll until a newer
+  // event moves the watermark: duplicates, never a loss.
+  size_t max_boundary_keys = 100000;
   std::optional<std::string> until;  // Exclusive upper time bound (backfill).
   int max_pages_per_cycle = 100;     // So one busy stream cannot starve others.
   // Checkpoint commits are coalesced: after an acknowledged delivery the

@@ -2,6 +2,8 @@
 #pragma once
 
 #include <algorithm>
+#include <chrono>
+#include <condition_variable>
 #include <deque>
 #include <functional>
 #include <mutex>
@@ -43,6 +45,7 @@ class FakePageSource final : public s1::PageSource {
   Result<s1::Page> FetchPage(const s1::StreamSpec&, const s1::PageQuery& q) override {
     std::lock_guard<std::mutex> lock(mu_);
     ++fetches_;
+    fetched_.notify_all();
     queries_.push_back(q);
     if (fail_next_ > 0) {
       --fail_next_;
@@ -69,6 +72,12 @@ class FakePageSource final : public s1::PageSource {
     std::lock_guard<std::mutex> lock(mu_);
     return fetches_;
   }
+  // Waits until at least `n` fetches have started (a prefetch runs on its
+  // own thread); false if that takes longer than `timeout`.
+  bool WaitForFetches(int n, std::chrono::milliseconds timeout) const {
+    std::unique_lock<std::mutex> lock(mu_);
+    return fetched_.wait_for(lock, timeout, [&] { return fetches_ >= n; });
+  }
   std::vector<s1::PageQuery> queries() const {
     std::lock_guard<std::mutex> lock(mu_);
     return queries_;
@@ -76,6 +85,7 @@ class FakePageSource final : public s1::PageSource {
 
  private:
   mutable std::mutex mu_;
+  mutable std::condition_variable fetched_;
   std::vector<s1::RawEvent> events_;
   int fail_next_ = 0;
   Status fail_status_;

@@ -272,6 +272,72 @@ TEST_P(PollerTest, LookbackKeySetIsBounded) {
   EXPECT_EQ((*cp)->recent_keys.back().key, "e50");
 }
 
+TEST_P(PollerTest, NextPageIsFetchedWhileOneIsDeliveredAndCommitsStayInOrder) {
+  AddEvents(30);
+  Poller poller = MakePoller(Options(10));
+  std::vector<bool> prefetched;         // At each delivery: was the next page already asked for?
+  std::vector<int64_t> watermark_seen;  // At each delivery: what the store holds.
+  sink_.on_deliver = [&] {
+    const int page = sink_.calls() + 1;
+    // Page N is being delivered: page N+1 is fetched meanwhile (there is none after page 3).
+    prefetched.push_back(page == 3 || source_.WaitForFetches(page + 1, std::chrono::seconds(10)));
+    watermark_seen.push_back((*store_.Load("eu", GetParam()))->watermark_us);
+  };
+  auto r = poller.RunCycle(stop_.token());
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(prefetched, (std::vector<bool>{true, true, true}));
+  // The checkpoint covers exactly the pages acknowledged before, never the
+  // page being delivered nor the one prefetched.
+  EXPECT_EQ(watermark_seen, (std::vector<int64_t>{kT0, kT0 + 10 * kSec, kT0 + 20 * kSec}));
+  EXPECT_EQ((*store_.Load("eu", GetParam()))->watermark_us, kT0 + 30 * kSec);
+  EXPECT_EQ(sink_.accepted().size(), 30u);
+}
+
+TEST_P(PollerTest, CoalescedCommitsWriteAtIntervalsBeforeRetryWaitsAndAtTheEnd) {
+  AddEvents(60);
+  PollerOptions o = Options(10);
+  o.commit_interval = std::chrono::milliseconds(1000);
+  Poller poller = MakePoller(o);
+  sink_.Script({intake::Outcome::kDelivered, 10, Status::Ok()});
+  sink_.Script({intake::Outcome::kDelivered, 10, Status::Ok()});
+  sink_.Script({intake::Outcome::kRetryable, 0, Unavailable("HTTP 503")});
+  std::vector<int> commits_seen;  // Before each delivery call.
+  sink_.on_deliver = [&] {
+    commits_seen.push_back(store_.commits());
+    if (sink_.calls() == 4) clock_.Advance(std::chrono::seconds(1));  // While page 4 is sent.
+  };
+  auto r = poller.RunCycle(stop_.token());
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  // Calls: pages 1, 2, 3 (503), 3 again, 4, 5, 6. Commit 1 is the start
+  // point; page 1 is written (nothing was yet); page 2 is within the
+  // interval; the 503 writes page 2 before its retry wait; the retry of
+  // page 3 is within the interval again; page 4 is acked a second later and
+  // written; pages 5 and 6 are written once, at the end of the cycle.
+  EXPECT_EQ(commits_seen, (std::vector<int>{1, 2, 2, 3, 3, 4, 4}));
+  EXPECT_EQ(store_.commits(), 5);
+  EXPECT_EQ((*store_.Load("eu", GetParam()))->watermark_us, kT0 + 60 * kSec);
+}
+
+TEST_P(PollerTest, BoundaryKeySetIsBoundedAndForgottenKeysAreResentNotLost) {
+  for (int i = 0; i < 30; ++i) source_.Add("tie" + std::to_string(100 + i), kT0 + 5 * kSec);
+  PollerOptions o = Options(10);
+  o.max_boundary_keys = 10;
+  Poller poller = MakePoller(o);
+  ASSERT_TRUE(poller.RunCycle(stop_.token()).ok());
+  auto cp = store_.Load("eu", GetParam());
+  ASSERT_EQ((*cp)->boundary_keys.size(), 10u);
+  EXPECT_EQ((*cp)->boundary_keys.back(), "tie109");  // The first ones are kept.
+  EXPECT_EQ(sink_.accepted().size(), 30u);
+  // The next poll cannot tell the 20 others from new events: they come again
+  // (duplicates), the 10 remembered do not.
+  ASSERT_TRUE(poller.RunCycle(stop_.token()).ok());
+  auto counts = Counts();
+  EXPECT_EQ(counts.size(), 30u);
+  int twice = 0;
+  for (const auto& [k, n] : counts) twice += n == 2 ? 1 : 0;
+  EXPECT_EQ(twice, 20);
+}
+
 TEST_P(PollerTest, BackfillStopsAtUntil) {
   AddEvents(30);
   PollerOptions o = Options();
