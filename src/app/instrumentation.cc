@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "online_checks.h"
+
 namespace s1c::app {
 namespace {
 
@@ -12,7 +14,7 @@ const std::vector<std::string> kConsoleStream = {"console", "stream"};
 constexpr std::chrono::milliseconds kTokenProbeInterval = std::chrono::hours(6);
 constexpr std::chrono::milliseconds kTokenProbeRetry = std::chrono::minutes(15);
 // A token expiring sooner than this is logged as a warning at each probe.
-constexpr std::chrono::hours kTokenExpiryWarning{24 * 14};
+constexpr std::chrono::hours kTokenExpiryWarning{24 * kTokenExpiryWarningDays};
 
 }  // namespace
 
@@ -98,12 +100,15 @@ void MetricsObserver::OnCycle(const std::string& console, const std::string& str
   metrics_.events_skipped.With(labels).Inc(static_cast<double>(r.events_skipped));
   metrics_.intake_retries.With(labels).Inc(static_cast<double>(r.intake_retries));
   metrics_.last_success.With(labels).Set(static_cast<double>(clock_.NowMicros()) / 1e6);
-  if (cp != nullptr) {
-    std::lock_guard<std::mutex> lock(mu_);
-    watermarks_us_[{console, stream}] = cp->watermark_us;
-  }
+  if (cp != nullptr) SetWatermark(console, stream, cp->watermark_us);
   health_.RecordSuccess(console, stream);
   next_.OnCycle(console, stream, r, cp);
+}
+
+void MetricsObserver::SetWatermark(const std::string& console, const std::string& stream,
+                                   int64_t watermark_us) {
+  std::lock_guard<std::mutex> lock(mu_);
+  watermarks_us_[{console, stream}] = watermark_us;
 }
 
 void MetricsObserver::OnError(const std::string& console, const std::string& stream,

@@ -74,6 +74,11 @@ class MetricsObserver final : public sched::StreamObserver {
   void OnError(const std::string& console, const std::string& stream, const Status& error,
                int consecutive_failures) override;
 
+  // The stream's committed watermark as found at start, so that the lag is
+  // reported before the first cycle ends (one blocked by an intake outage
+  // may not end for a long time).
+  void SetWatermark(const std::string& console, const std::string& stream, int64_t watermark_us);
+
   // Sets s1c_checkpoint_lag_seconds (now - watermark) and s1c_stream_up.
   void RefreshGauges();
 

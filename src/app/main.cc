@@ -1,6 +1,8 @@
 // s1-collector: pulls SentinelOne logs and forwards them to a Sekoia.io intake.
-#include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
+
+#include <CLI/CLI.hpp>
 
 #include "backfill_command.h"
 #include "check_config_command.h"
@@ -14,6 +16,10 @@
 
 int main(int argc, char** argv) {
   using namespace s1c;
+  // API tokens and intake keys are in this process's memory: a crash must not
+  // write them to a core file (the systemd unit also sets LimitCORE=0).
+  const rlimit no_core{0, 0};
+  setrlimit(RLIMIT_CORE, &no_core);
   app::SignalWatcher::BlockSignals();
   http::GlobalInitCurl();
 
@@ -55,10 +61,9 @@ int main(int argc, char** argv) {
   }
 
   StopSource stop;
-  app::SignalWatcher signals(stop, [] {
-    spdlog::info("SIGHUP received; secrets are re-read from their env/file sources on every use.");
-  });
-  if (*run_cmd) return app::RunDaemon(run, stop);
+  app::HangupRelay hangup;
+  app::SignalWatcher signals(stop, [&hangup] { hangup.Fire(); });
+  if (*run_cmd) return app::RunDaemon(run, stop, hangup);
   if (*backfill_cmd) return app::RunBackfill(backfill, stop);
   if (*check_config_cmd) return app::RunCheckConfig(check_config, stop);
   if (*state_cmd) return app::RunStateCommand(state, stop);

@@ -35,6 +35,9 @@ constexpr std::chrono::milliseconds kHeartbeatInterval{1000};
 // Logs what each stream does. Thread-safe (spdlog is).
 class LoggingObserver final : public sched::StreamObserver {
  public:
+  explicit LoggingObserver(std::filesystem::path dead_letter_file)
+      : dead_letter_file_(std::move(dead_letter_file)) {}
+
   void OnCycle(const std::string& console, const std::string& stream,
                const pipeline::CycleResult& r, const state::Checkpoint* cp) override {
     // A caught-up stream re-reads the event on its watermark every poll and
@@ -45,12 +48,22 @@ class LoggingObserver final : public sched::StreamObserver {
         "watermark={}",
         console, stream, r.events_forwarded, r.events_dead_lettered, r.events_skipped, r.pages,
         cp ? cp->watermark : "-");
+    if (r.events_dead_lettered > 0) {
+      // The intake would refuse these forever; they are kept, not dropped.
+      spdlog::warn(
+          "Events too large for the intake were written to the dead-letter file. console={} "
+          "stream={} events={} file={}",
+          console, stream, r.events_dead_lettered, dead_letter_file_.string());
+    }
   }
   void OnError(const std::string& console, const std::string& stream, const Status& error,
                int failures) override {
     spdlog::error("Poll failed. console={} stream={} failures={} error=\"{}\"", console, stream,
                   failures, error.ToString());
   }
+
+ private:
+  const std::filesystem::path dead_letter_file_;
 };
 
 // Per-stream objects that must outlive the scheduler run.
@@ -95,7 +108,7 @@ std::string StatusLine(const obs::HealthReport& report, double forwarded) {
 
 }  // namespace
 
-int RunDaemon(const RunOptions& options, StopSource stop) {
+int RunDaemon(const RunOptions& options, StopSource stop, HangupRelay& hangup) {
   auto config = LoadConfigOrLog(options.config_path);
   if (!config) return kExitConfig;
   if (!options.log_level || !options.log_format) {
@@ -123,7 +136,7 @@ int RunDaemon(const RunOptions& options, StopSource stop) {
                     return std::make_unique<CountingTransport>(std::move(inner), family, console);
                   });
   obs::HealthBoard health(runtime.clock());
-  LoggingObserver logging;
+  LoggingObserver logging(runtime.dead_letter().path());
   MetricsObserver observer(metrics, registry, health, runtime.clock(), logging);
   obs::Heartbeat heartbeat(runtime.clock());
 
@@ -160,6 +173,10 @@ int RunDaemon(const RunOptions& options, StopSource stop) {
       slot.task = std::make_unique<sched::StreamTask>(*slot.poller, task_options, observer,
                                                       DefaultUniformRandom());
       health.AddStream(cc.name, stream.name, task_options.poll_interval);
+      // A state file that cannot be read is reported by the stream's first cycle.
+      if (auto cp = slot.poller->Checkpoint(); cp.ok() && cp->has_value()) {
+        observer.SetWatermark(cc.name, stream.name, (*cp)->watermark_us);
+      }
       scheduler.Add(cc.name + "/" + stream.name,
                     [task = slot.task.get(), &health, console_name = cc.name,
                      stream_name = stream.name](const StopToken& s) {
@@ -229,7 +246,16 @@ int RunDaemon(const RunOptions& options, StopSource stop) {
       stop.RequestStop();
     });
   }
-  scheduler.Run(stop.token());
+  {
+    // Secrets are read on every use; what SIGHUP adds is an immediate retry
+    // of streams waiting out an auth-failure backoff (up to 5 min), so a
+    // rotated token or key takes effect at once after `systemctl reload`.
+    const HangupRelay::Listening listening = hangup.Listen([&scheduler] {
+      spdlog::info("SIGHUP received; every stream polls now, reading its secrets again.");
+      scheduler.WakeAll();
+    });
+    scheduler.Run(stop.token());
+  }
   if (once_watcher.joinable()) once_watcher.join();
   monitor_thread.join();
   if (status_server) status_server->Stop();

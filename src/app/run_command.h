@@ -4,6 +4,7 @@
 #include <string>
 
 #include "s1c/core/stop_token.h"
+#include "signals.h"
 
 namespace s1c::app {
 
@@ -16,6 +17,6 @@ struct RunOptions {
 };
 
 // `s1-collector run`: the daemon. Returns the process exit code.
-int RunDaemon(const RunOptions& options, StopSource stop);
+int RunDaemon(const RunOptions& options, StopSource stop, HangupRelay& hangup);
 
 }  // namespace s1c::app

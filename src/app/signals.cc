@@ -20,6 +20,25 @@ sigset_t WatchedSignals() {
 
 }  // namespace
 
+HangupRelay::Listening HangupRelay::Listen(std::function<void()> listener) {
+  Set(std::move(listener));
+  return Listening(*this);
+}
+
+void HangupRelay::Set(std::function<void()> listener) {
+  std::lock_guard<std::mutex> lock(mu_);
+  listener_ = std::move(listener);
+}
+
+void HangupRelay::Fire() {
+  std::lock_guard<std::mutex> lock(mu_);  // Held while it runs: Set waits for it.
+  if (listener_) {
+    listener_();
+  } else {
+    spdlog::info("SIGHUP received; secrets are re-read from their env/file sources on every use.");
+  }
+}
+
 void SignalWatcher::BlockSignals() {
   sigset_t set = WatchedSignals();
   pthread_sigmask(SIG_BLOCK, &set, nullptr);

@@ -3,11 +3,38 @@
 #pragma once
 
 #include <functional>
+#include <mutex>
 #include <thread>
 
 #include "s1c/core/stop_token.h"
 
 namespace s1c::app {
+
+// Hands SIGHUP to whoever listens at that moment: the daemon while its
+// scheduler runs; otherwise it is only logged. Thread-safe.
+class HangupRelay {
+ public:
+  // Stops listening when destroyed.
+  class Listening {
+   public:
+    explicit Listening(HangupRelay& relay) : relay_(relay) {}
+    ~Listening() { relay_.Set(nullptr); }
+    Listening(const Listening&) = delete;
+    Listening& operator=(const Listening&) = delete;
+
+   private:
+    HangupRelay& relay_;
+  };
+
+  // REQUIRES: `listener` stays callable until the returned object is gone.
+  [[nodiscard]] Listening Listen(std::function<void()> listener);
+  void Fire();
+
+ private:
+  void Set(std::function<void()> listener);
+  std::mutex mu_;
+  std::function<void()> listener_;
+};
 
 class SignalWatcher {
  public:

@@ -24,6 +24,23 @@ size_t Scheduler::task_count() const {
   return tasks_.size();
 }
 
+void Scheduler::WakeAll() {
+  std::lock_guard<std::mutex> lock(mu_);
+  const auto now = clock_.MonotonicNow();
+  std::vector<Entry> entries;
+  entries.reserve(queue_.size());
+  for (; !queue_.empty(); queue_.pop()) entries.push_back(queue_.top());
+  // They keep their order (entries come out of the queue sorted): fresh
+  // sequence numbers in that order break the ties among those now due at
+  // the same instant. None counts as late for the time it was not due.
+  for (Entry& e : entries) {
+    if (e.due > now) e.due = now;
+    e.seq = next_seq_++;
+    queue_.push(e);
+  }
+  cv_.notify_all();
+}
+
 std::optional<std::chrono::steady_clock::time_point> Scheduler::NextDue() const {
   std::lock_guard<std::mutex> lock(mu_);
   if (queue_.empty()) return std::nullopt;

@@ -190,8 +190,17 @@ TEST_F(MetricsTest, CountersRiseAndHealthFollowsTokenRevocation) {
   EXPECT_GT(revoked.Sum("s1c_poll_errors_total", {{"reason", "unauthenticated"}}), 0);
   EXPECT_LT(revoked.Sum("s1c_stream_up"), 2.0);
 
-  // Restore it: the next (slow, 60 s) auth retry succeeds and health returns.
+  // Restore it and tell the daemon (systemctl reload): the streams poll at
+  // once instead of at their next slow auth retry, and health returns.
   SetSimTokens(std::string(kToken) + "\n");
+  collector->Signal(SIGHUP);
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        return collector->Output().find("SIGHUP received; every stream polls now") !=
+               std::string::npos;
+      },
+      std::chrono::seconds(10)))
+      << collector->Output();
   ASSERT_TRUE(WaitFor(
       [&] {
         health = Get(port, "/healthz");
@@ -204,6 +213,30 @@ TEST_F(MetricsTest, CountersRiseAndHealthFollowsTokenRevocation) {
   collector->Signal(SIGTERM);
   EXPECT_EQ(collector->Wait(std::chrono::seconds(10)).value_or(-1), 0);
   ExpectNoSecret(collector->Output(), "the collector's output");
+}
+
+// After a restart, the lag is reported from the committed checkpoints at
+// once, even while the first cycle is stuck behind an intake outage.
+TEST_F(MetricsTest, LagIsReportedFromTheCheckpointBeforeTheFirstCycleEnds) {
+  {
+    Process once({CollectorBinary(), "run", "--once", "-c", (dir_.path() / "config.json").string()},
+                 dir_.path() / "once.log", {{"S1C_IT_METRICS_KEY", kIntakeKey}});
+    ASSERT_EQ(once.Wait(std::chrono::minutes(2)).value_or(-1), 0) << once.Output();
+  }
+  HttpPost(sink_->port(), "/_sink/fault", json{{"mode", "outage"}, {"duration_ms", 600000}}.dump());
+  auto collector = StartCollector();
+  const int port = MetricsPort(*collector);
+  ASSERT_GT(port, 0) << collector->Output();
+  const PromParse scraped = Scrape(port);
+  for (const char* stream : {"activities", "threats"}) {
+    const auto lag = scraped.Value("s1c_checkpoint_lag_seconds", {{"console", "lab"}, {"stream", stream}});
+    ASSERT_TRUE(lag.has_value()) << stream;
+    EXPECT_GE(*lag, 0.0) << stream;
+  }
+  // Nothing was delivered by this process yet: the figure is the checkpoint's.
+  EXPECT_EQ(scraped.Sum("s1c_events_forwarded_total"), 0.0);
+  collector->Signal(SIGTERM);
+  EXPECT_EQ(collector->Wait(std::chrono::seconds(10)).value_or(-1), 0);
 }
 
 // A datagram socket standing in for systemd's $NOTIFY_SOCKET.

@@ -39,6 +39,11 @@ class Scheduler {
   // in the calling thread. Returns its name, or nullopt if none is due.
   std::optional<std::string> RunDueTask(const StopToken& stop);
 
+  // Makes every queued task due now; tasks running keep running. SIGHUP uses
+  // it so that streams waiting out an auth-failure backoff retry at once
+  // with their secrets as they are now.
+  void WakeAll();
+
   // When the earliest queued task is due, if any is queued.
   std::optional<std::chrono::steady_clock::time_point> NextDue() const;
 

@@ -74,6 +74,36 @@ TEST(SchedulerTest, TracksLateness) {
   EXPECT_EQ(s.MaxLateness(), milliseconds(2500));
 }
 
+TEST(SchedulerTest, WakeAllMakesWaitingTasksDueNowInTheirOrder) {
+  FakeClock clock;
+  Scheduler s(clock, 1);
+  std::vector<std::string> ran;
+  // "auth" waits out a 5-minute auth backoff, "poll" a 30 s poll interval.
+  s.Add(
+      "auth",
+      [&](const StopToken&) {
+        ran.push_back("auth");
+        return milliseconds(1000);
+      },
+      milliseconds(300'000));
+  s.Add(
+      "poll",
+      [&](const StopToken&) {
+        ran.push_back("poll");
+        return milliseconds(1000);
+      },
+      milliseconds(30'000));
+  StopSource stop;
+  EXPECT_EQ(s.RunDueTask(stop.token()), std::nullopt);
+  s.WakeAll();
+  EXPECT_EQ(s.NextDue(), clock.MonotonicNow());
+  EXPECT_EQ(s.RunDueTask(stop.token()), "poll");  // It was due first, it still runs first.
+  EXPECT_EQ(s.RunDueTask(stop.token()), "auth");
+  EXPECT_EQ(s.RunDueTask(stop.token()), std::nullopt);  // Back on their own intervals.
+  EXPECT_EQ(ran, (std::vector<std::string>{"poll", "auth"}));
+  EXPECT_EQ(s.MaxLateness(), milliseconds(0));
+}
+
 TEST(SchedulerTest, StopEndsRunWhileWaitingForAnHourLongTimer) {
   SystemClock clock;
   Scheduler s(clock, 4);
