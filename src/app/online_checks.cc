@@ -4,6 +4,7 @@
 
 #include "s1c/core/iso_time.h"
 #include "s1c/core/text.h"
+#include "s1c/intake/forwarder.h"
 
 namespace s1c::app {
 namespace {
@@ -130,6 +131,14 @@ CheckLine IntakeCheck(const Result<http::Response>& reply, std::string_view url,
   const std::string excerpt = Excerpt(reply->body, 160, {key});
   const std::string body = excerpt.empty() ? "" : ": " + excerpt;
   if (code >= 200 && code < 300) {
+    if (!intake::ParseIntakeReply(reply->body).ok()) {
+      // The daemon counts any 2xx as delivered (design.md section 6), so a
+      // proxy or portal answering 200 in the intake's place would swallow
+      // events: worth a warning here, before it runs.
+      return {CheckLevel::kWarn, "intake answered " + status + " but not like a Sekoia.io intake " +
+                                     "(expected {\"event_ids\":[...]}" + body + "); check " +
+                                     "intake_url and any proxy in between (" + where + ")"};
+    }
     return {CheckLevel::kOk,
             "intake key accepted (" + where + " with an empty batch: " + status + ")"};
   }

@@ -111,6 +111,14 @@ TEST(IntakeCheckTest, Classification) {
   EXPECT_EQ(IntakeCheck(Unavailable("could not connect"), url, "k3y").level, CheckLevel::kFail);
 }
 
+TEST(IntakeCheckTest, ATwoHundredThatIsNotAnIntakeReplyIsAWarning) {
+  // A captive portal or a proxy's page in place of the intake.
+  const CheckLine l = IntakeCheck(Reply(200, "<html>Sign in to continue</html>"), "u", "k3y");
+  EXPECT_EQ(l.level, CheckLevel::kWarn);
+  EXPECT_NE(l.text.find("not like a Sekoia.io intake"), std::string::npos) << l.text;
+  EXPECT_NE(l.text.find("Sign in"), std::string::npos) << l.text;
+}
+
 TEST(IntakeCheckTest, AnEmptyBatchRefusedLeavesTheKeyUnverified) {
   // An intake that refuses empty batches has not said whether the key is
   // good: that is not a pass. The key must not be echoed.
