@@ -108,5 +108,34 @@ TEST(EndToEndTest, ConsolesStaySeparate) {
   EXPECT_TRUE(std::filesystem::exists(dir.path() / "state" / "b" / "threats.json"));
 }
 
+// The optional third stream, a row of the table like the others: every alert
+// version (cloud-detection/alerts, by alertInfo.updatedAt) arrives once.
+TEST(EndToEndTest, AlertsStreamWhenEnabled) {
+  TempDir dir;
+  Server sim(SimulatorBinary(),
+             {"--token", "tok-e2e-alerts", "--seed", "21", "--activities", "0", "--threats", "0",
+              "--alerts", "700"},
+             dir.path(), "sim");
+  Server sink(SinkBinary(),
+              {"--key", "key-e2e-alerts=al", "--out-dir", (dir.path() / "sink").string()},
+              dir.path(), "sink");
+  json console = ConsoleConfig("al", sim, "tok-e2e-alerts", "key-e2e-alerts", sink);
+  console["streams"] = {{"activities", {{"enabled", false}}},
+                        {"threats", {{"enabled", false}}},
+                        {"alerts", {{"enabled", true}, {"page_size", 100}}}};
+  const auto config = dir.path() / "config.json";
+  WriteFile(config, CollectorConfig(dir.path() / "state", json::array({console})).dump(2));
+  ASSERT_EQ(RunOnce(dir, config, "collector.log"), 0) << ReadFile(dir.path() / "collector.log");
+
+  const auto expected = SimCorpus(sim, "alerts");
+  ASSERT_GE(expected.size(), 700u);  // Every alert version is its own event.
+  const Comparison c = CompareEvents(expected, ReadLines(dir.path() / "sink" / "al.ndjson"));
+  EXPECT_EQ(c.missing, 0u);
+  EXPECT_EQ(c.duplicates, 0u);
+  EXPECT_EQ(c.unexpected, 0u);
+  EXPECT_TRUE(std::filesystem::exists(dir.path() / "state" / "al" / "alerts.json"));
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "state" / "al" / "activities.json"));
+}
+
 }  // namespace
 }  // namespace s1c::it
