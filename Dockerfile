@@ -12,11 +12,7 @@ FROM debian:bookworm AS build
 WORKDIR /src
 # Dependencies first, so editing the sources does not re-run apt.
 COPY scripts/install-deps.sh scripts/install-deps.sh
-# cpp-httplib (the /metrics server) is needed by the daemon itself; listed
-# here too until install-deps.sh --build-only includes it.
-RUN scripts/install-deps.sh --build-only \
- && apt-get install -y -qq --no-install-recommends libcpp-httplib-dev >/dev/null \
- && rm -rf /var/lib/apt/lists/*
+RUN scripts/install-deps.sh --build-only && rm -rf /var/lib/apt/lists/*
 COPY . .
 ARG JOBS=2
 RUN cmake -S . -B /build -DCMAKE_BUILD_TYPE=Release -DS1C_BUILD_TESTS=OFF \
@@ -55,7 +51,8 @@ USER 10001:10001
 # /metrics and /healthz when the config sets "metrics": {"listen": "0.0.0.0:9464"}.
 EXPOSE 9464
 # Needs metrics.listen in the config (127.0.0.1:9464 is enough for this check).
-# The start period covers the 5-minute start-up grace of /healthz.
+# /healthz answers 200 ("starting") until each stream's first poll window has
+# passed, so the start period only needs to cover the process start.
 HEALTHCHECK --interval=30s --timeout=10s --start-period=60s --retries=3 \
   CMD ["s1-collector", "healthcheck", "--url", "http://127.0.0.1:9464/healthz", "--timeout", "5"]
 ENTRYPOINT ["s1-collector"]
