@@ -92,7 +92,9 @@ echo
 echo "== What arrived at the intake"
 for stream in activities threats; do
   n=$(curl -sf "$SIM/_sim/corpus?stream=$stream" | wc -l)
-  echo "  $stream: $n served by the simulator"
+  # events_done in the stream's checkpoint: what the intake acknowledged.
+  acked=$(tr -d ' \n' <"$OUT/state/demo/$stream.json" | sed -n 's/.*"events_done":\([0-9]*\).*/\1/p')
+  echo "  $stream: $n served by the simulator, ${acked:-0} delivered and checkpointed"
 done
 echo "  delivered to the intake: $delivered events (expected $expected) in $(( (end - start) / 1000000 )) ms"
 echo "  intake sink stats: $(curl -sf "$SINK/_sink/stats")"
