@@ -168,6 +168,21 @@ TEST_F(FileStateStoreTest, CorruptFileNamesThePathAndTheFix) {
   EXPECT_NE(m.find("start_from"), std::string::npos) << m;
 }
 
+TEST_F(FileStateStoreTest, OversizedFileIsCorruptAndNotReadWhole) {
+  FileStateStore store(dir_);
+  const fs::path path = store.PathFor("eu", "activities");
+  // A valid checkpoint, padded with whitespace past the limit.
+  WriteText(path, R"({"version":1,"watermark":"2026-01-01T00:00:00Z","boundary_keys":[]})" +
+                      std::string(size_t{64} << 20, ' '));
+  Result<std::optional<Checkpoint>> cp = store.Load("eu", "activities");
+  ASSERT_FALSE(cp.ok());
+  EXPECT_EQ(cp.status().code(), StatusCode::kCorrupt);
+  const std::string m = cp.status().message();
+  EXPECT_NE(m.find(path.string() + " is corrupt (larger than 64 MiB)"), std::string::npos) << m;
+  EXPECT_NE(m.find("s1-collector state reset --console eu --stream activities"), std::string::npos)
+      << m;
+}
+
 TEST_F(FileStateStoreTest, UnknownVersionAndWrongShapesAreCorrupt) {
   FileStateStore store(dir_);
   const fs::path path = store.PathFor("eu", "threats");
