@@ -265,7 +265,9 @@ Result<std::optional<Checkpoint>> FileStateStore::Load(std::string_view console,
   std::string text;
   Result<ReadOutcome> read = ReadFile(path, &text);
   if (!read.ok()) {
-    if (read.status().code() == StatusCode::kCorrupt) return ResetHint(read.status(), console, name);
+    if (read.status().code() == StatusCode::kCorrupt) {
+      return ResetHint(read.status(), console, name);
+    }
     return read.status();
   }
   if (*read == ReadOutcome::kMissing) return std::optional<Checkpoint>();

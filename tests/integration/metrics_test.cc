@@ -229,7 +229,8 @@ TEST_F(MetricsTest, LagIsReportedFromTheCheckpointBeforeTheFirstCycleEnds) {
   ASSERT_GT(port, 0) << collector->Output();
   const PromParse scraped = Scrape(port);
   for (const char* stream : {"activities", "threats"}) {
-    const auto lag = scraped.Value("s1c_checkpoint_lag_seconds", {{"console", "lab"}, {"stream", stream}});
+    const auto lag =
+        scraped.Value("s1c_checkpoint_lag_seconds", {{"console", "lab"}, {"stream", stream}});
     ASSERT_TRUE(lag.has_value()) << stream;
     EXPECT_GE(*lag, 0.0) << stream;
   }
