@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <random>
 #include <string>
 
 namespace s1c::intake::internal {
@@ -53,6 +54,60 @@ TEST(JsonEscapeTest, AppendsWithoutClearing) {
   AppendJsonEscaped(out, "a\"b");
   AppendJsonEscaped(out, "\n");
   EXPECT_EQ(out, "prefix:a\\\"b\\n");
+}
+
+// The plain per-byte definition, to check the block-wise escaper against.
+std::string ReferenceEscape(std::string_view in) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (const char ch : in) {
+    const auto c = static_cast<unsigned char>(ch);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          out += "\\u00";
+          out += kHex[c >> 4];
+          out += kHex[c & 0xf];
+        } else {
+          out += ch;
+        }
+    }
+  }
+  return out;
+}
+
+TEST(JsonEscapeTest, LongTextMatchesTheByteByByteDefinition) {
+  // Lengths around the 16- and 32-byte block edges and well past them, with
+  // specials at every offset, runs of them, and control bytes inside blocks.
+  std::mt19937 rng(42);
+  const std::string alphabet = std::string("ab\"\\\n\x01\x1f\xc3\xa9 {}:,") + '\0';
+  for (size_t len = 0; len < 300; ++len) {
+    for (int density = 0; density < 4; ++density) {
+      std::string in;
+      for (size_t i = 0; i < len; ++i) {
+        const bool special = static_cast<int>(rng() % 8) < density * 2;
+        in += special ? alphabet[rng() % alphabet.size()] : static_cast<char>('a' + rng() % 26);
+      }
+      std::string out = "x";
+      AppendJsonEscaped(out, in);
+      ASSERT_EQ(out, "x" + ReferenceEscape(in)) << "length " << len << " density " << density;
+    }
+  }
+}
+
+TEST(JsonEscapeTest, AllControlBytesNeedSixTimesTheRoom) {
+  // Every byte becomes \u00XX: the output outgrows the 2x room made up front.
+  const std::string in(1000, '\x01');
+  std::string expected;
+  for (size_t i = 0; i < in.size(); ++i) expected += "\\u0001";
+  EXPECT_EQ(Escape(in), expected);
 }
 
 TEST(JsonEscapeTest, EveryAsciiByteRoundTripsThroughAJsonParser) {
