@@ -14,6 +14,16 @@ namespace {
 
 constexpr int64_t kMicrosPerSecond = 1000000;
 
+// A set of dedup keys that an event's key (a view into its page) can be
+// looked up in without building a string.
+struct KeyHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view key) const noexcept {
+    return std::hash<std::string_view>{}(key);
+  }
+};
+using KeySet = std::unordered_set<std::string, KeyHash, std::equal_to<>>;
+
 // Applies the delivered events to a checkpoint (design.md section 4): the
 // watermark moves to the newest delivered time and boundary_keys holds every
 // delivered key at exactly that time, so a restart can ask for
@@ -37,19 +47,19 @@ bool Advance(state::Checkpoint& cp, const std::vector<const s1::RawEvent*>& deli
   }
   bool forgot = false;
   if (newest->time_us == cp.watermark_us) {
-    std::unordered_set<std::string> have(cp.boundary_keys.begin(), cp.boundary_keys.end());
+    KeySet have(cp.boundary_keys.begin(), cp.boundary_keys.end());
     for (const auto* e : delivered) {
       if (e->time_us != cp.watermark_us || have.count(e->key) > 0) continue;
       if (cp.boundary_keys.size() >= options.max_boundary_keys) {
         forgot = true;
         continue;
       }
-      have.insert(e->key);
-      cp.boundary_keys.push_back(e->key);
+      have.emplace(e->key);
+      cp.boundary_keys.emplace_back(e->key);
     }
   }
   if (options.lookback_seconds > 0) {
-    for (const auto* e : delivered) cp.recent_keys.push_back({e->key, e->time_us});
+    for (const auto* e : delivered) cp.recent_keys.push_back({std::string(e->key), e->time_us});
     const int64_t horizon = cp.watermark_us - options.lookback_seconds * kMicrosPerSecond;
     std::erase_if(cp.recent_keys,
                   [horizon](const state::SeenKey& k) { return k.time_us < horizon; });
@@ -143,8 +153,8 @@ Result<CycleResult> Poller::Drain(const StopToken& stop, const ProgressFn& progr
 
   // What was already delivered: keys at the watermark, and keys seen inside
   // the lookback window. Kept in sync with `cp` as pages are committed.
-  std::unordered_set<std::string> boundary(cp.boundary_keys.begin(), cp.boundary_keys.end());
-  std::unordered_set<std::string> recent;
+  KeySet boundary(cp.boundary_keys.begin(), cp.boundary_keys.end());
+  KeySet recent;
   for (const auto& k : cp.recent_keys) recent.insert(k.key);
 
   CycleResult result;
@@ -217,10 +227,9 @@ Result<CycleResult> Poller::Drain(const StopToken& stop, const ProgressFn& progr
             clock_.MonotonicNow() - last_commit_ >= options_.commit_interval) {
           S1C_RETURN_IF_ERROR(CommitNow());
         }
-        boundary =
-            std::unordered_set<std::string>(cp.boundary_keys.begin(), cp.boundary_keys.end());
+        boundary = KeySet(cp.boundary_keys.begin(), cp.boundary_keys.end());
         if (lookback_us > 0) {
-          for (const auto* e : delivered) recent.insert(e->key);
+          for (const auto* e : delivered) recent.emplace(e->key);
         }
         done += d.delivered;
         result.events_forwarded += static_cast<int64_t>(d.delivered);

@@ -305,7 +305,7 @@ Result<Page> S1Client::FetchPage(const StreamSpec& spec, const PageQuery& query)
   const Status classified = ClassifyResponse(*response, what, spec.permission, clock_.NowMicros());
   if (!classified.ok()) return Redact(classified, *token);
 
-  Result<Page> page = ParsePage(spec, response->body);
+  Result<Page> page = ParsePage(spec, std::move(response->body));
   if (!page.ok()) return Redact(page.status().Annotate(what), *token);
   return page;
 }

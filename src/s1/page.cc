@@ -41,9 +41,11 @@ std::string_view SpanText(std::string_view body, const Found& f) {
   return body.substr(f.begin, f.end - f.begin);
 }
 
-std::string StringValue(std::string_view body, const Found& f) {
+// A string value as a view: into the body when it has no escapes (the usual
+// case), else unescaped and kept with the page.
+std::string_view StringValue(Page& page, std::string_view body, const Found& f) {
   const std::string_view raw = SpanText(body, f);
-  return f.has_escapes ? json_scan::Unescape(raw) : std::string(raw);
+  return f.has_escapes ? page.Keep(json_scan::Unescape(raw)) : raw;
 }
 
 std::string ElementWhere(size_t index) {
@@ -52,18 +54,18 @@ std::string ElementWhere(size_t index) {
 
 // Fills key and time of `event` from the watched targets of element `index`.
 Status ExtractKeyAndTime(const StreamSpec& spec, std::string_view body, size_t index,
-                         const Found& key, const Found& time, RawEvent* event) {
+                         const Found& key, const Found& time, Page& page, RawEvent* event) {
   auto element_error = [&](const std::string& what) {
     return PageCorrupt("element " + std::to_string(index) + " of \"data\" " + what, event->json,
                        "element");
   };
   switch (key.kind) {
     case Kind::kString:
-      event->key = StringValue(body, key);
+      event->key = StringValue(page, body, key);
       break;
     case Kind::kNumber:
       // Some endpoints send ids as numbers: keep their text, never a double.
-      event->key = std::string(SpanText(body, key));
+      event->key = SpanText(body, key);
       break;
     case Kind::kNone:
       return element_error("has no " + std::string(spec.key_pointer));
@@ -79,7 +81,7 @@ Status ExtractKeyAndTime(const StreamSpec& spec, std::string_view body, size_t i
     return element_error("has " + std::string(spec.time_pointer) + " = " +
                          json_scan::KindName(time.kind) + ", not a string");
   }
-  event->time_text = StringValue(body, time);
+  event->time_text = StringValue(page, body, time);
   Result<int64_t> us = ParseIsoTime(event->time_text);
   if (!us.ok()) {
     return element_error("has a bad " + std::string(spec.time_pointer) + ": " +
@@ -87,9 +89,12 @@ Status ExtractKeyAndTime(const StreamSpec& spec, std::string_view body, size_t i
   }
   event->time_us = *us;
   if (spec.key_includes_time) {
-    event->key.reserve(event->key.size() + 1 + event->time_text.size());
-    event->key += '@';
-    event->key += event->time_text;
+    std::string key_and_time;
+    key_and_time.reserve(event->key.size() + 1 + event->time_text.size());
+    key_and_time += event->key;
+    key_and_time += '@';
+    key_and_time += event->time_text;
+    event->key = page.Keep(std::move(key_and_time));
   }
   return Status::Ok();
 }
@@ -125,9 +130,9 @@ Status ScanData(const StreamSpec& spec, std::string_view body, Scanner& s,
     // Depth 2: the body object and the "data" array are open around the element.
     if (!s.ScanValue(2, targets)) return SyntaxError(s, body, where());
     RawEvent event;
-    event.json.assign(body.data() + begin, s.offset() - begin);
+    event.json = body.substr(begin, s.offset() - begin);
     S1C_RETURN_IF_ERROR(
-        ExtractKeyAndTime(spec, body, index, targets[0].found, targets[1].found, &event));
+        ExtractKeyAndTime(spec, body, index, targets[0].found, targets[1].found, *page, &event));
     page->events.push_back(std::move(event));
 
     s.SkipWhitespace();
@@ -166,7 +171,8 @@ Status ScanPagination(std::string_view body, Scanner& s, Page* page) {
 
   const Found& cursor = targets[0].found;
   if (cursor.kind == Kind::kString) {
-    std::string value = StringValue(body, cursor);
+    const std::string_view raw = SpanText(body, cursor);
+    std::string value = cursor.has_escapes ? json_scan::Unescape(raw) : std::string(raw);
     // An empty cursor cannot be sent back; treat it like null (end of drain).
     if (!value.empty()) page->next_cursor = std::move(value);
   } else if (cursor.kind != Kind::kNone && cursor.kind != Kind::kNull) {
@@ -186,12 +192,22 @@ Status ScanPagination(std::string_view body, Scanner& s, Page* page) {
 
 }  // namespace
 
-Result<Page> ParsePage(const StreamSpec& spec, std::string_view body) {
+std::string_view Page::Keep(std::string s) {
+  if (!text) text = std::make_shared<PageText>();
+  return text->kept.emplace_back(std::move(s));
+}
+
+Result<Page> ParsePage(const StreamSpec& spec, std::string body_text) {
   std::array<Target, 2> targets;
   if (!json_scan::ParsePointer(spec.key_pointer, &targets[0]) ||
       !json_scan::ParsePointer(spec.time_pointer, &targets[1])) {
     return Internal("stream " + std::string(spec.name) + " has a bad key or time pointer");
   }
+
+  Page page;
+  page.text = std::make_shared<PageText>();
+  page.text->body = std::move(body_text);
+  const std::string_view body = page.text->body;
 
   Scanner s(body);
   s.SkipWhitespace();
@@ -209,7 +225,6 @@ Result<Page> ParsePage(const StreamSpec& spec, std::string_view body) {
         body, "body starts");
   }
 
-  Page page;
   bool seen_data = false;
   bool seen_pagination = false;
   s.Advance();

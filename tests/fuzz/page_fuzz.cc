@@ -9,7 +9,7 @@
 S1C_FUZZ_TARGET(FuzzPage) {
   const std::string_view body = AsText(data, size);
   for (const s1c::s1::StreamSpec& spec : s1c::s1::AllStreams()) {
-    s1c::Result<s1c::s1::Page> page = s1c::s1::ParsePage(spec, body);
+    s1c::Result<s1c::s1::Page> page = s1c::s1::ParsePage(spec, std::string(body));
     if (!page.ok()) {
       S1C_FUZZ_CHECK(page.status().code() == s1c::StatusCode::kCorrupt);
       // Messages carry an excerpt of at most 200 bytes, not the body.

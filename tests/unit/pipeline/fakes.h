@@ -23,7 +23,7 @@ class FakePageSource final : public s1::PageSource {
  public:
   void Add(const std::string& key, int64_t time_us) {
     std::lock_guard<std::mutex> lock(mu_);
-    s1::RawEvent e;
+    Stored e;
     e.key = key;
     e.time_us = time_us;
     e.time_text = FormatIsoTime(time_us);
@@ -53,7 +53,7 @@ class FakePageSource final : public s1::PageSource {
     }
     const int64_t since = *ParseIsoTime(q.since);
     const int64_t until = q.until ? *ParseIsoTime(*q.until) : INT64_MAX;
-    std::vector<const s1::RawEvent*> matching;
+    std::vector<const Stored*> matching;
     for (const auto& e : events_) {
       if (e.time_us >= since && e.time_us < until) matching.push_back(&e);
     }
@@ -61,7 +61,8 @@ class FakePageSource final : public s1::PageSource {
     s1::Page page;
     page.total_items = static_cast<int64_t>(matching.size());
     for (size_t i = offset; i < matching.size() && page.events.size() < static_cast<size_t>(q.limit); ++i) {
-      page.events.push_back(*matching[i]);
+      const Stored& e = *matching[i];
+      page.events.push_back({page.Keep(e.json), page.Keep(e.key), e.time_us, page.Keep(e.time_text)});
     }
     const size_t next = offset + page.events.size();
     if (next < matching.size()) page.next_cursor = loop_cursor ? "1" : std::to_string(next);
@@ -86,7 +87,14 @@ class FakePageSource final : public s1::PageSource {
  private:
   mutable std::mutex mu_;
   mutable std::condition_variable fetched_;
-  std::vector<s1::RawEvent> events_;
+  // An event as the API holds it; pages get their own copies, as real pages do.
+  struct Stored {
+    std::string json;
+    std::string key;
+    int64_t time_us = 0;
+    std::string time_text;
+  };
+  std::vector<Stored> events_;
   int fail_next_ = 0;
   Status fail_status_;
   int fetches_ = 0;

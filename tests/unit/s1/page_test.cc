@@ -4,6 +4,7 @@
 
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
 #include <string>
 
@@ -29,7 +30,7 @@ std::string Page1(const std::string& elements) {
 }
 
 std::string ErrorOf(const StreamSpec& spec, std::string_view body) {
-  Result<Page> page = ParsePage(spec, body);
+  Result<Page> page = ParsePage(spec, std::string(body));
   EXPECT_FALSE(page.ok()) << "unexpectedly parsed: " << body.substr(0, 200);
   if (page.ok()) return "";
   EXPECT_EQ(page.status().code(), StatusCode::kCorrupt) << page.status().ToString();
@@ -130,6 +131,34 @@ TEST(ParsePageTest, KeepsWhitespaceAndEscapesInsideEvents) {
   EXPECT_EQ(e.key, "a\"b\\c\xc3\xa9\xf0\x9f\x98\x80");
   EXPECT_EQ(e.time_text, "2026-01-01T00:00:00.5Z");
   EXPECT_EQ(e.time_us, 1767225600500000);
+}
+
+TEST(ParsePageTest, EventsStayValidWhenThePageIsMovedOrCopied) {
+  // Events view the page's own bytes: the body, and the keys built from an
+  // id and a time or unescaped. Those views must outlive the parse and the
+  // Page object they came in (the poller moves pages; copies share bytes).
+  std::string body = ReadSample("threats-page.json");
+  Result<Page> parsed = ParsePage(Threats(), body);
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  std::optional<Page> original = std::move(parsed).value();
+  const std::string first_json(original->events[0].json);
+  const std::string first_key(original->events[0].key);
+  body.assign(body.size(), 'x');  // The caller's string is not what the events view.
+
+  Page copy = *original;
+  Page moved = std::move(*original);
+  original.reset();
+  EXPECT_EQ(moved.events[0].json, first_json);
+  EXPECT_EQ(moved.events[0].key, first_key);
+  EXPECT_EQ(copy.events[0].key, first_key);
+  EXPECT_EQ(copy.events[0].json.data(), moved.events[0].json.data());
+  EXPECT_EQ(first_key, "1456198914547777536@2026-01-01T08:14:36.461243Z");
+
+  // Keeping more strings never moves the ones kept before.
+  const std::string_view kept = copy.Keep("short");
+  for (int i = 0; i < 1000; ++i) copy.Keep(std::string(40, 'k'));
+  EXPECT_EQ(kept, "short");
+  EXPECT_EQ(moved.events[0].key, first_key);
 }
 
 TEST(ParsePageTest, AcceptsNumericIdsAsText) {
