@@ -3,13 +3,6 @@
 #include <thread>
 
 namespace s1c::sched {
-namespace {
-
-// Workers wake at least this often to notice a stop request: the queue's
-// condition variable is not tied to the StopToken.
-constexpr std::chrono::milliseconds kMaxIdleWait{100};
-
-}  // namespace
 
 Scheduler::Scheduler(Clock& clock, int workers) : clock_(clock), workers_(std::max(1, workers)) {}
 
@@ -17,6 +10,7 @@ void Scheduler::Add(std::string name, TaskFn fn, std::chrono::milliseconds first
   std::lock_guard<std::mutex> lock(mu_);
   tasks_.push_back({std::move(name), std::move(fn)});
   queue_.push({clock_.MonotonicNow() + first_delay, next_seq_++, tasks_.size() - 1});
+  timer_cv_.notify_one();
 }
 
 size_t Scheduler::task_count() const {
@@ -38,7 +32,7 @@ void Scheduler::WakeAll() {
     e.seq = next_seq_++;
     queue_.push(e);
   }
-  cv_.notify_all();
+  timer_cv_.notify_one();
 }
 
 std::optional<std::chrono::steady_clock::time_point> Scheduler::NextDue() const {
@@ -63,7 +57,7 @@ void Scheduler::RunTopLocked(std::unique_lock<std::mutex>& lock, const StopToken
   const std::chrono::milliseconds delay = fn(stop);
   lock.lock();
   queue_.push({clock_.MonotonicNow() + delay, next_seq_++, entry.task});
-  cv_.notify_one();
+  timer_cv_.notify_one();  // It may now be the earliest.
 }
 
 std::optional<std::string> Scheduler::RunDueTask(const StopToken& stop) {
@@ -75,19 +69,30 @@ std::optional<std::string> Scheduler::RunDueTask(const StopToken& stop) {
 }
 
 void Scheduler::Worker(const StopToken& stop) {
+  // One idle worker at a time watches the clock for the earliest task (the
+  // timer); the others sleep until handed that watch. So an idle daemon with
+  // a hundred streams wakes once per due task, not once per worker.
   std::unique_lock<std::mutex> lock(mu_);
   while (!stop.StopRequested()) {
-    if (queue_.empty()) {
-      cv_.wait_for(lock, kMaxIdleWait);
-      continue;
-    }
     const auto now = clock_.MonotonicNow();
-    if (queue_.top().due <= now) {
+    if (!queue_.empty() && queue_.top().due <= now) {
+      // Hand the watch on before running, so the next due task is not
+      // left waiting for this one to finish.
+      if (!timer_taken_) idle_cv_.notify_one();
       RunTopLocked(lock, stop);
       continue;
     }
-    cv_.wait_for(
-        lock, std::min<std::chrono::steady_clock::duration>(queue_.top().due - now, kMaxIdleWait));
+    if (timer_taken_) {
+      idle_cv_.wait(lock);
+      continue;
+    }
+    timer_taken_ = true;
+    if (queue_.empty()) {
+      timer_cv_.wait(lock);
+    } else {
+      timer_cv_.wait_for(lock, queue_.top().due - now);
+    }
+    timer_taken_ = false;
   }
 }
 
@@ -96,6 +101,15 @@ void Scheduler::Run(const StopToken& stop) {
   const int n = std::min<int>(workers_, static_cast<int>(std::max<size_t>(1, task_count())));
   threads.reserve(n);
   for (int i = 0; i < n; ++i) threads.emplace_back([this, &stop] { Worker(stop); });
+  // Workers sleep on the queue's condition variables, not on the stop token:
+  // this thread waits for the stop and wakes them all.
+  while (!stop.state().WaitUntil(std::chrono::steady_clock::now() + std::chrono::hours(1))) {
+  }
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    timer_cv_.notify_all();
+    idle_cv_.notify_all();
+  }
   for (auto& t : threads) t.join();
 }
 

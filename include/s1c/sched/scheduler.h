@@ -71,7 +71,9 @@ class Scheduler {
   Clock& clock_;
   const int workers_;
   mutable std::mutex mu_;
-  std::condition_variable cv_;
+  std::condition_variable timer_cv_;  // The worker watching for the next due task.
+  std::condition_variable idle_cv_;   // Workers waiting to take over that watch.
+  bool timer_taken_ = false;          // Whether a worker waits on timer_cv_.
   std::vector<Task> tasks_;
   std::priority_queue<Entry, std::vector<Entry>, std::greater<>> queue_;
   uint64_t next_seq_ = 0;

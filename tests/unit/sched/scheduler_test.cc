@@ -2,7 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <condition_variable>
 #include <map>
+#include <mutex>
+#include <string>
 #include <thread>
 
 #include "fake_clock.h"
@@ -123,6 +127,61 @@ TEST(SchedulerTest, StopEndsRunWhileWaitingForAnHourLongTimer) {
   runner.join();
   EXPECT_LT(std::chrono::steady_clock::now() - asked, std::chrono::seconds(1));
   EXPECT_EQ(runs, 1);
+}
+
+TEST(SchedulerTest, TasksDueTogetherRunOnIdleWorkersAtTheSameTime) {
+  // One worker watches the clock and hands the watch on before it runs a
+  // task: four tasks due at once must all be running together, each waiting
+  // here until it sees the other three started.
+  SystemClock clock;
+  Scheduler s(clock, 4);
+  std::mutex mu;
+  std::condition_variable cv;
+  int started = 0;
+  int saw_all = 0;
+  for (int i = 0; i < 4; ++i) {
+    s.Add("stream-" + std::to_string(i), [&](const StopToken&) {
+      std::unique_lock<std::mutex> lock(mu);
+      ++started;
+      cv.notify_all();
+      if (cv.wait_for(lock, std::chrono::seconds(30), [&] { return started >= 4; })) ++saw_all;
+      return milliseconds(3600 * 1000);
+    });
+  }
+  StopSource stop;
+  std::thread runner([&] { s.Run(stop.token()); });
+  {
+    std::unique_lock<std::mutex> lock(mu);
+    cv.wait(lock, [&] { return started >= 4; });
+  }
+  while (!s.NextDue() || *s.NextDue() < clock.MonotonicNow() + std::chrono::minutes(30)) {
+    std::this_thread::yield();  // Until all four are back in the queue.
+  }
+  stop.RequestStop();
+  runner.join();
+  EXPECT_EQ(saw_all, 4);
+}
+
+TEST(SchedulerTest, ATaskRunsAgainWhenDueWhileOthersWaitForHours) {
+  SystemClock clock;
+  Scheduler s(clock, 3);
+  std::atomic<int> fast_runs{0};
+  s.Add("hourly", [](const StopToken&) { return milliseconds(3600 * 1000); });
+  s.Add("fast", [&](const StopToken&) {
+    ++fast_runs;
+    return milliseconds(5);
+  });
+  StopSource stop;
+  std::thread runner([&] { s.Run(stop.token()); });
+  // The watching worker must wake for each 5 ms due time, not only for the
+  // hourly one; generous bound, as this only checks that it happens at all.
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (fast_runs < 5 && std::chrono::steady_clock::now() < give_up) {
+    std::this_thread::sleep_for(milliseconds(1));
+  }
+  stop.RequestStop();
+  runner.join();
+  EXPECT_GE(fast_runs, 5);
 }
 
 }  // namespace
