@@ -1,6 +1,5 @@
 // s1-collector: pulls SentinelOne logs and forwards them to a Sekoia.io intake.
 #include <spdlog/spdlog.h>
-#include <malloc.h>
 #include <sys/resource.h>
 
 #include <CLI/CLI.hpp>
@@ -21,14 +20,6 @@ int main(int argc, char** argv) {
   // write them to a core file (the systemd unit also sets LimitCORE=0).
   const rlimit no_core{0, 0};
   setrlimit(RLIMIT_CORE, &no_core);
-  // Every page moves a few buffers of about a megabyte (response body,
-  // request body, its gzip). glibc serves blocks that size with mmap, or
-  // trims them off the heap when freed, so each page paid for fresh pages
-  // from the kernel (faulted in, zeroed): a third of the CPU with gzip on.
-  // Fixed thresholds keep such blocks in the heap for reuse. Peak memory is
-  // unchanged: it is these same buffers, now kept instead of re-faulted.
-  mallopt(M_MMAP_THRESHOLD, 16 << 20);
-  mallopt(M_TRIM_THRESHOLD, 32 << 20);
   app::SignalWatcher::BlockSignals();
   http::GlobalInitCurl();
 

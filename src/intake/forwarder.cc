@@ -1,7 +1,5 @@
 #include "s1c/intake/forwarder.h"
 
-#include <isa-l/igzip_lib.h>
-
 #include <algorithm>
 #include <climits>
 #include <cstdint>
@@ -10,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "gzip.h"
 #include "json_escape.h"
 #include "s1c/core/text.h"
 #include "s1c/http/retry_after.h"
@@ -20,41 +19,10 @@ namespace {
 constexpr std::string_view kBodyEnd = "]}";
 constexpr size_t kExcerptBytes = 200;
 
-// gzip (RFC 1952) of `in` into `out`, replacing its contents. ISA-L igzip
-// at level 1: the intake accepts any level, and on JSON this is about 4x
-// faster than zlib's level 1 for a similar ratio (~6.5x on activities),
-// which matters because compressing every body is the collector's largest
-// CPU cost after decoding the API's answers.
-Status Gzip(std::string_view in, std::string& out) {
-  if (in.size() > UINT32_MAX / 2) return Internal("request body too large to compress");
-  // Level 1's hash tables and token buffer (~280 KB, uninitialized: igzip
-  // sets what it uses). Per call rather than per thread, so that dozens of
-  // idle worker threads hold none of it.
-  const std::unique_ptr<uint8_t[]> level_buf(new uint8_t[ISAL_DEF_LVL1_DEFAULT]);
-  // ~80 KB: on the heap, not on a worker thread's stack.
-  const std::unique_ptr<isal_zstream> stream(new isal_zstream);
-  isal_zstream& zs = *stream;
-  isal_deflate_init(&zs);
-  zs.gzip_flag = IGZIP_GZIP;
-  zs.level = 1;
-  zs.level_buf = level_buf.get();
-  zs.level_buf_size = ISAL_DEF_LVL1_DEFAULT;
-  zs.end_of_stream = 1;
-  zs.flush = NO_FLUSH;
-  // Incompressible input grows by a few bytes per 64 KiB stored block, plus
-  // the header and trailer: this bound lets one call finish the stream.
-  out.resize(in.size() + in.size() / 64 + 1024);
-  zs.next_in = reinterpret_cast<uint8_t*>(const_cast<char*>(in.data()));
-  zs.avail_in = static_cast<uint32_t>(in.size());
-  zs.next_out = reinterpret_cast<uint8_t*>(out.data());
-  zs.avail_out = static_cast<uint32_t>(out.size());
-  const int rc = isal_deflate(&zs);
-  if (rc != COMP_OK || zs.internal_state.state != ZSTATE_END) {
-    return Internal("gzip compression failed (igzip code " + std::to_string(rc) + ")");
-  }
-  out.resize(zs.total_out);
-  return Status::Ok();
-}
+// How many sets of Buffers stay allocated between calls: enough for a
+// backfill or a busy stream to reuse its own; the many streams of a daemon
+// that post now and then allocate theirs per call.
+constexpr size_t kSpareBuffers = 2;
 
 std::string BatchUrl(std::string_view intake_url) {
   while (!intake_url.empty() && intake_url.back() == '/') intake_url.remove_suffix(1);
@@ -116,6 +84,35 @@ PostResult Classify(const Result<http::Response>& reply, const ForwarderOptions&
 
 }  // namespace
 
+// What one Deliver() call works in. A page's body and its gzip are about a
+// megabyte each and the compressor's state a third of one: kept between
+// calls, they are not allocated, faulted in and zeroed again for each page,
+// which cost more CPU than compressing.
+struct Forwarder::Buffers {
+  std::string body;
+  std::string gzipped;
+  internal::GzipCompressor gzip;
+};
+
+std::unique_ptr<Forwarder::Buffers> Forwarder::TakeBuffers() {
+  {
+    std::lock_guard<std::mutex> lock(buffers_mu_);
+    if (!spare_buffers_.empty()) {
+      std::unique_ptr<Buffers> buffers = std::move(spare_buffers_.back());
+      spare_buffers_.pop_back();
+      return buffers;
+    }
+  }
+  return std::make_unique<Buffers>();
+}
+
+void Forwarder::ReturnBuffers(std::unique_ptr<Buffers> buffers) {
+  std::lock_guard<std::mutex> lock(buffers_mu_);
+  if (spare_buffers_.size() < kSpareBuffers) spare_buffers_.push_back(std::move(buffers));
+}
+
+Forwarder::~Forwarder() = default;
+
 Forwarder::Forwarder(http::HttpTransport& transport, const Clock& clock, ForwarderOptions options,
                      SecretProvider intake_key, DeadLetter& dead_letter)
     : transport_(transport),
@@ -136,10 +133,16 @@ Delivery Forwarder::Deliver(std::string_view stream, std::span<const EventRef> e
     return d;
   }
 
-  std::string body;
+  std::unique_ptr<Buffers> buffers = TakeBuffers();
+  struct GiveBack {  // However the call ends.
+    Forwarder& forwarder;
+    std::unique_ptr<Buffers>& buffers;
+    ~GiveBack() { forwarder.ReturnBuffers(std::move(buffers)); }
+  } give_back{*this, buffers};
+  std::string& body = buffers->body;
   {
     // Room for the whole input once escaped (about +12% on activities), so
-    // the buffer is allocated once, not regrown while events are added.
+    // the buffer is not regrown while events are added.
     size_t estimate = 64 + key->size();
     for (const EventRef& event : events) estimate += event.json.size() + event.json.size() / 6 + 3;
     body.reserve(std::min(estimate, options_.max_body_bytes + options_.max_body_bytes / 8 + 64));
@@ -165,18 +168,19 @@ Delivery Forwarder::Deliver(std::string_view stream, std::span<const EventRef> e
     if (in_body == 0) return true;
     body += kBodyEnd;
     if (options_.gzip) {
-      Status zipped = Gzip(body, request.body);
+      Status zipped = buffers->gzip.Compress(body, buffers->gzipped);
       if (!zipped.ok()) {
         d.outcome = Outcome::kRetryable;
         d.http_status = 0;
         d.error = zipped;
         return false;
       }
-    } else {
-      request.body.swap(body);  // Lend the buffer to the request; taken back below.
     }
+    // Lend the buffer to the request; taken back below.
+    std::string& payload = options_.gzip ? buffers->gzipped : body;
+    request.body.swap(payload);
     Result<http::Response> reply = transport_.Send(request);
-    if (!options_.gzip) request.body.swap(body);
+    request.body.swap(payload);
     PostResult r = Classify(reply, options_, clock_.NowMicros(), in_body, body.size(), *key);
     d.http_status = r.http_status;
     if (r.outcome != Outcome::kDelivered) {
