@@ -14,6 +14,7 @@
 #include <isa-l/igzip_lib.h>
 
 #include <algorithm>
+#include <bit>
 #include <cstdint>
 #include <cstdlib>
 #include <mutex>
@@ -236,7 +237,7 @@ size_t OnBody(char* data, size_t size, size_t count, void* user) {
       t->bad_coding = "unsupported content encoding \"" + coding.substr(0, 40) + "\"";
       return CURL_WRITEFUNC_ERROR;
     }
-    t->response.body.reserve(std::min(expected, t->max_body_bytes));
+    t->response.body.reserve(std::min(std::bit_ceil(expected), t->max_body_bytes));
   }
   if (t->coding == Coding::kSelfGzip)
     return InflateChunk(t, data, len) ? len : CURL_WRITEFUNC_ERROR;
