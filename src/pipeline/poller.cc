@@ -13,6 +13,7 @@ namespace s1c::pipeline {
 namespace {
 
 constexpr int64_t kMicrosPerSecond = 1000000;
+constexpr size_t kMaxCursorsRemembered = 1000;
 
 // A set of dedup keys that an event's key (a view into its page) can be
 // looked up in without building a string.
@@ -158,6 +159,10 @@ Result<CycleResult> Poller::Drain(const StopToken& stop, const ProgressFn& progr
   for (const auto& k : cp.recent_keys) recent.insert(k.key);
 
   CycleResult result;
+  // Cursors of this drain, to catch an API that loops. A backfill drain can
+  // be millions of pages, so the set is emptied every kMaxCursorsRemembered
+  // cursors: memory stays flat, and a loop shorter than that is still caught
+  // within two rounds of it.
   std::unordered_set<std::string> cursors_seen;
   // The next page is fetched while the current one is forwarded; the future
   // is joined before any return (std::async futures block in their destructor).
@@ -178,6 +183,7 @@ Result<CycleResult> Poller::Drain(const StopToken& stop, const ProgressFn& progr
 
     const bool more = page.next_cursor.has_value();
     if (more) {
+      if (cursors_seen.size() >= kMaxCursorsRemembered) cursors_seen.clear();
       if (!cursors_seen.insert(*page.next_cursor).second) {
         return Status(StatusCode::kCorrupt,
                       "the API returned the same nextCursor twice; stopping this drain to avoid a "
