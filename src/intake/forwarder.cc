@@ -4,6 +4,7 @@
 #include <climits>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <utility>
 #include <vector>
@@ -19,10 +20,62 @@ namespace {
 constexpr std::string_view kBodyEnd = "]}";
 constexpr size_t kExcerptBytes = 200;
 
-// How many sets of Buffers stay allocated between calls: enough for a
-// backfill or a busy stream to reuse its own; the many streams of a daemon
-// that post now and then allocate theirs per call.
-constexpr size_t kSpareBuffers = 2;
+// What one Deliver() call works in. A page's body and its gzip are about a
+// megabyte each and the compressor's state a third of one: kept between
+// calls, they are not allocated, faulted in and zeroed again for each page,
+// which cost more CPU than compressing.
+struct Buffers {
+  std::string body;
+  std::string gzipped;
+  internal::GzipCompressor gzip;
+};
+
+// Spare Buffers, shared by every Forwarder of the process: a backfill or a
+// busy stream reuses the same set page after page, and a daemon with a
+// hundred consoles keeps kSpare sets in all, not one per console.
+class BufferPool {
+ public:
+  static constexpr size_t kSpare = 2;
+
+  std::unique_ptr<Buffers> Take() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (!spare_.empty()) {
+        std::unique_ptr<Buffers> buffers = std::move(spare_.back());
+        spare_.pop_back();
+        return buffers;
+      }
+    }
+    return std::make_unique<Buffers>();
+  }
+
+  void Return(std::unique_ptr<Buffers> buffers) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (spare_.size() < kSpare) spare_.push_back(std::move(buffers));
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<std::unique_ptr<Buffers>> spare_;
+};
+
+BufferPool& SharedBufferPool() {
+  static BufferPool pool;
+  return pool;
+}
+
+// Buffers from the shared pool for one call, given back however it ends.
+class BuffersLease {
+ public:
+  BuffersLease() : buffers_(SharedBufferPool().Take()) {}
+  ~BuffersLease() { SharedBufferPool().Return(std::move(buffers_)); }
+  BuffersLease(const BuffersLease&) = delete;
+  BuffersLease& operator=(const BuffersLease&) = delete;
+  Buffers* operator->() const { return buffers_.get(); }
+
+ private:
+  std::unique_ptr<Buffers> buffers_;
+};
 
 std::string BatchUrl(std::string_view intake_url) {
   while (!intake_url.empty() && intake_url.back() == '/') intake_url.remove_suffix(1);
@@ -84,35 +137,6 @@ PostResult Classify(const Result<http::Response>& reply, const ForwarderOptions&
 
 }  // namespace
 
-// What one Deliver() call works in. A page's body and its gzip are about a
-// megabyte each and the compressor's state a third of one: kept between
-// calls, they are not allocated, faulted in and zeroed again for each page,
-// which cost more CPU than compressing.
-struct Forwarder::Buffers {
-  std::string body;
-  std::string gzipped;
-  internal::GzipCompressor gzip;
-};
-
-std::unique_ptr<Forwarder::Buffers> Forwarder::TakeBuffers() {
-  {
-    std::lock_guard<std::mutex> lock(buffers_mu_);
-    if (!spare_buffers_.empty()) {
-      std::unique_ptr<Buffers> buffers = std::move(spare_buffers_.back());
-      spare_buffers_.pop_back();
-      return buffers;
-    }
-  }
-  return std::make_unique<Buffers>();
-}
-
-void Forwarder::ReturnBuffers(std::unique_ptr<Buffers> buffers) {
-  std::lock_guard<std::mutex> lock(buffers_mu_);
-  if (spare_buffers_.size() < kSpareBuffers) spare_buffers_.push_back(std::move(buffers));
-}
-
-Forwarder::~Forwarder() = default;
-
 Forwarder::Forwarder(http::HttpTransport& transport, const Clock& clock, ForwarderOptions options,
                      SecretProvider intake_key, DeadLetter& dead_letter)
     : transport_(transport),
@@ -133,12 +157,7 @@ Delivery Forwarder::Deliver(std::string_view stream, std::span<const EventRef> e
     return d;
   }
 
-  std::unique_ptr<Buffers> buffers = TakeBuffers();
-  struct GiveBack {  // However the call ends.
-    Forwarder& forwarder;
-    std::unique_ptr<Buffers>& buffers;
-    ~GiveBack() { forwarder.ReturnBuffers(std::move(buffers)); }
-  } give_back{*this, buffers};
+  const BuffersLease buffers;
   std::string& body = buffers->body;
   {
     // Room for the whole input once escaped (about +12% on activities), so

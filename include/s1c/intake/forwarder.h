@@ -2,8 +2,6 @@
 #pragma once
 
 #include <chrono>
-#include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,21 +35,14 @@ class Forwarder final : public EventSink {
  public:
   Forwarder(http::HttpTransport& transport, const Clock& clock, ForwarderOptions options,
             SecretProvider intake_key, DeadLetter& dead_letter);
-  ~Forwarder() override;
   Delivery Deliver(std::string_view stream, std::span<const EventRef> events) override;
 
  private:
-  struct Buffers;
-  std::unique_ptr<Buffers> TakeBuffers();
-  void ReturnBuffers(std::unique_ptr<Buffers> buffers);
-
   http::HttpTransport& transport_;
   const Clock& clock_;
   ForwarderOptions options_;
   SecretProvider intake_key_;
   DeadLetter& dead_letter_;
-  std::mutex buffers_mu_;
-  std::vector<std::unique_ptr<Buffers>> spare_buffers_;  // Kept between Deliver() calls.
 };
 
 // Parses the intake's 200 reply {"event_ids":[...]} and returns the ids.
