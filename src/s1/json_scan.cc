@@ -19,6 +19,30 @@ constexpr std::array<bool, 256> MakePlainTable() {
 }
 constexpr std::array<bool, 256> kPlain = MakePlainTable();
 
+// The first byte at or after `p` that is not plain ASCII string content
+// ('"', '\\', a control byte or >= 0x80), or `end`. Inlined into the string
+// scan, where most strings end at the first byte it stops on: as a call, it
+// cost a third of the page parse.
+[[gnu::always_inline]] inline const unsigned char* SkipPlain(const unsigned char* p,
+                                                            const unsigned char* end) {
+#if defined(__SSE2__)
+  const __m128i quote = _mm_set1_epi8('"');
+  const __m128i backslash = _mm_set1_epi8('\\');
+  const __m128i control_max = _mm_set1_epi8(0x1f);
+  while (end - p >= 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    const __m128i special =
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
+                     _mm_cmpeq_epi8(_mm_max_epu8(v, control_max), control_max));
+    const int mask = _mm_movemask_epi8(special) | _mm_movemask_epi8(v);
+    if (mask != 0) return p + __builtin_ctz(static_cast<unsigned>(mask));
+    p += 16;
+  }
+#endif
+  while (p < end && kPlain[*p]) ++p;
+  return p;
+}
+
 int HexValue(unsigned char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -190,62 +214,13 @@ bool Scanner::ScanString(std::string_view* content, bool* has_escapes) {
   return true;
 }
 
-void Scanner::SkipPlain() {
-#if defined(__SSE2__)
-  // 16 bytes at a time while none is '"', '\\', a control byte or >= 0x80.
-  const __m128i quote = _mm_set1_epi8('"');
-  const __m128i backslash = _mm_set1_epi8('\\');
-  const __m128i control_max = _mm_set1_epi8(0x1f);
-  while (end_ - p_ >= 16) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p_));
-    const __m128i special =
-        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
-                     _mm_cmpeq_epi8(_mm_max_epu8(v, control_max), control_max));
-    const int mask = _mm_movemask_epi8(special) | _mm_movemask_epi8(v);
-    if (mask != 0) {
-      p_ += __builtin_ctz(static_cast<unsigned>(mask));
-      return;
-    }
-    p_ += 16;
-  }
-#endif
-  while (p_ < end_ && kPlain[*p_]) ++p_;
-}
-
 bool Scanner::ScanStringRaw(const unsigned char** content_begin, bool* has_escapes) {
   if (p_ >= end_ || *p_ != '"') return Fail("expected a string");
   ++p_;
   *content_begin = p_;
   *has_escapes = false;
-#if defined(__SSE2__)
-  // Fast path for the usual string, plain ASCII up to its closing quote:
-  // found in a register, with no call and no store of p_ per block.
-  {
-    const __m128i quote = _mm_set1_epi8('"');
-    const __m128i backslash = _mm_set1_epi8('\\');
-    const __m128i control_max = _mm_set1_epi8(0x1f);
-    const unsigned char* p = p_;
-    while (end_ - p >= 16) {
-      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-      const __m128i special =
-          _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
-                       _mm_cmpeq_epi8(_mm_max_epu8(v, control_max), control_max));
-      const int mask = _mm_movemask_epi8(special) | _mm_movemask_epi8(v);
-      if (mask != 0) {
-        p += __builtin_ctz(static_cast<unsigned>(mask));
-        if (*p == '"') {
-          p_ = p + 1;
-          return true;
-        }
-        break;  // An escape, a control or a non-ASCII byte: the full checks below.
-      }
-      p += 16;
-    }
-    p_ = p;
-  }
-#endif
   while (true) {
-    SkipPlain();  // Hot loop: plain ASCII.
+    p_ = SkipPlain(p_, end_);  // Hot loop: plain ASCII.
     if (p_ >= end_) return Fail("unterminated string");
     const unsigned char c = *p_;
     if (c == '"') {

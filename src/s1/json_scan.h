@@ -112,8 +112,6 @@ class Scanner {
   bool ScanNumber();
   bool ScanLiteral(std::string_view word);
   bool ScanStringRaw(const unsigned char** content_begin, bool* has_escapes);
-  // Steps over plain ASCII string content (no '"', '\\', control or non-ASCII byte).
-  void SkipPlain();
 
   const unsigned char* const begin_;
   const unsigned char* p_;
