@@ -3,10 +3,10 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <future>
 #include <unordered_set>
 #include <vector>
 
+#include "page_prefetcher.h"
 #include "s1c/core/iso_time.h"
 
 namespace s1c::pipeline {
@@ -164,10 +164,10 @@ Result<CycleResult> Poller::Drain(const StopToken& stop, const ProgressFn& progr
   // cursors: memory stays flat, and a loop shorter than that is still caught
   // within two rounds of it.
   std::unordered_set<std::string> cursors_seen;
-  // The next page is fetched while the current one is forwarded; the future
-  // is joined before any return (std::async futures block in their destructor).
-  std::future<Result<s1::Page>> prefetch;
-  auto fetch = [this, &spec](s1::PageQuery q) { return source_.FetchPage(spec, q); };
+  // The next page is fetched while the current one is forwarded; a fetch in
+  // flight is waited for before any return (the prefetcher's destructor).
+  auto fetch = [this, &spec](const s1::PageQuery& q) { return source_.FetchPage(spec, q); };
+  internal::PagePrefetcher prefetch(fetch);
 
   Result<s1::Page> current = fetch(query);
   while (true) {
@@ -192,7 +192,7 @@ Result<CycleResult> Poller::Drain(const StopToken& stop, const ProgressFn& progr
       if (result.pages < options_.max_pages_per_cycle && !stop.StopRequested()) {
         s1::PageQuery next = query;
         next.cursor = page.next_cursor;
-        prefetch = std::async(std::launch::async, fetch, std::move(next));
+        prefetch.Start(std::move(next));
       }
     }
 
@@ -264,8 +264,8 @@ Result<CycleResult> Poller::Drain(const StopToken& stop, const ProgressFn& progr
       result.caught_up = true;
       break;
     }
-    if (!prefetch.valid()) break;  // Page budget used or stop requested: resume next cycle.
-    current = prefetch.get();
+    if (!prefetch.pending()) break;  // Page budget used or stop requested: resume next cycle.
+    current = prefetch.Take();
   }
   return result;
 }
