@@ -1,7 +1,6 @@
 #include "s1c/intake/forwarder.h"
 
 #include <algorithm>
-#include <climits>
 #include <cstdint>
 #include <memory>
 #include <mutex>
