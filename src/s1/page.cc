@@ -171,8 +171,7 @@ Status ScanPagination(std::string_view body, Scanner& s, Page* page) {
 
   const Found& cursor = targets[0].found;
   if (cursor.kind == Kind::kString) {
-    const std::string_view raw = SpanText(body, cursor);
-    std::string value = cursor.has_escapes ? json_scan::Unescape(raw) : std::string(raw);
+    std::string value(StringValue(*page, body, cursor));
     // An empty cursor cannot be sent back; treat it like null (end of drain).
     if (!value.empty()) page->next_cursor = std::move(value);
   } else if (cursor.kind != Kind::kNone && cursor.kind != Kind::kNull) {
