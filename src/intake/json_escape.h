@@ -14,6 +14,15 @@ namespace s1c::intake::internal {
 // 0x20 become \b \f \n \r \t or \u00XX, and every other byte (DEL and bytes
 // >= 0x80 included) is copied unchanged. Decoding the result with any JSON
 // parser gives back exactly `bytes` when `bytes` is valid UTF-8.
+// Uses the fastest kernel this CPU has.
 void AppendJsonEscaped(std::string& out, std::string_view bytes);
+
+// The escaper's vector kernels, named so tests can run each one against the
+// same definition. kPortable is SSE2 where built for it, else per byte;
+// kAvx512 (AVX-512 VBMI2) is chosen at run time when the CPU has it.
+enum class EscapeKernel { kPortable, kAvx512 };
+bool EscapeKernelAvailable(EscapeKernel kernel);
+// REQUIRES: EscapeKernelAvailable(kernel).
+void AppendJsonEscapedWith(EscapeKernel kernel, std::string& out, std::string_view bytes);
 
 }  // namespace s1c::intake::internal

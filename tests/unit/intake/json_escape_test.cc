@@ -63,13 +63,27 @@ std::string ReferenceEscape(std::string_view in) {
   for (const char ch : in) {
     const auto c = static_cast<unsigned char>(ch);
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (c < 0x20) {
           out += "\\u00";
@@ -83,7 +97,20 @@ std::string ReferenceEscape(std::string_view in) {
   return out;
 }
 
-TEST(JsonEscapeTest, LongTextMatchesTheByteByByteDefinition) {
+// Each vector kernel against the per-byte definition. A kernel this CPU
+// lacks is skipped (AppendJsonEscaped never picks it here either).
+class JsonEscapeKernelTest : public testing::TestWithParam<EscapeKernel> {
+ protected:
+  void SetUp() override {
+    if (!EscapeKernelAvailable(GetParam())) GTEST_SKIP() << "this CPU lacks the kernel";
+  }
+  std::string EscapeWithKernel(std::string_view in, std::string out = "") {
+    AppendJsonEscapedWith(GetParam(), out, in);
+    return out;
+  }
+};
+
+TEST_P(JsonEscapeKernelTest, LongTextMatchesTheByteByByteDefinition) {
   // Lengths around the 16- and 32-byte block edges and well past them, with
   // specials at every offset, runs of them, and control bytes inside blocks.
   std::mt19937 rng(42);
@@ -95,20 +122,43 @@ TEST(JsonEscapeTest, LongTextMatchesTheByteByByteDefinition) {
         const bool special = static_cast<int>(rng() % 8) < density * 2;
         in += special ? alphabet[rng() % alphabet.size()] : static_cast<char>('a' + rng() % 26);
       }
-      std::string out = "x";
-      AppendJsonEscaped(out, in);
-      ASSERT_EQ(out, "x" + ReferenceEscape(in)) << "length " << len << " density " << density;
+      ASSERT_EQ(EscapeWithKernel(in, "x"), "x" + ReferenceEscape(in))
+          << "length " << len << " density " << density;
     }
   }
 }
 
-TEST(JsonEscapeTest, AllControlBytesNeedSixTimesTheRoom) {
+TEST_P(JsonEscapeKernelTest, BlocksOfOnlyQuotesDoubleInSize) {
+  // The densest block: every byte gains a backslash, filling the 2x room.
+  for (const char special : {'"', '\\'}) {
+    const std::string in(97, special);
+    std::string expected;
+    for (size_t i = 0; i < in.size(); ++i) expected += {'\\', special};
+    EXPECT_EQ(EscapeWithKernel(in), expected);
+  }
+}
+
+TEST_P(JsonEscapeKernelTest, ControlBytesAmongLongPlainRuns) {
+  // A control byte sends one block down the per-byte path; the blocks after
+  // it take the vector path again.
+  std::string in;
+  for (int i = 0; i < 40; ++i) in += std::string(static_cast<size_t>(i), 'q') + "\"\t\x02";
+  EXPECT_EQ(EscapeWithKernel(in), ReferenceEscape(in));
+}
+
+TEST_P(JsonEscapeKernelTest, AllControlBytesNeedSixTimesTheRoom) {
   // Every byte becomes \u00XX: the output outgrows the 2x room made up front.
   const std::string in(1000, '\x01');
   std::string expected;
   for (size_t i = 0; i < in.size(); ++i) expected += "\\u0001";
-  EXPECT_EQ(Escape(in), expected);
+  EXPECT_EQ(EscapeWithKernel(in), expected);
 }
+
+INSTANTIATE_TEST_SUITE_P(Kernels, JsonEscapeKernelTest,
+                         testing::Values(EscapeKernel::kPortable, EscapeKernel::kAvx512),
+                         [](const testing::TestParamInfo<EscapeKernel>& info) {
+                           return info.param == EscapeKernel::kAvx512 ? "Avx512" : "Portable";
+                         });
 
 TEST(JsonEscapeTest, EveryAsciiByteRoundTripsThroughAJsonParser) {
   std::string all;
