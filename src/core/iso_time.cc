@@ -68,7 +68,7 @@ Status BadTime(std::string_view text) {
 
 Result<int64_t> ParseIsoTime(std::string_view s) {
   size_t pos = 0;
-  int64_t year, month, day, hour, minute, second;
+  int64_t year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
   if (!ReadDigits(s, pos, 4, &year) || !Expect(s, pos, '-') || !ReadDigits(s, pos, 2, &month) ||
       !Expect(s, pos, '-') || !ReadDigits(s, pos, 2, &day)) {
     return BadTime(s);

@@ -96,7 +96,8 @@ constexpr size_t kMaxIdleHandles = 8;
 // How long one curl_multi_poll may block before the stop token is checked.
 constexpr int kPollSliceMs = 100;
 
-// Decoded bytes are produced into this much scratch before being appended.
+// The least room a gzip body is inflated into at a time, when the body's
+// buffer has no more spare capacity than that.
 constexpr size_t kInflateChunk = 64 * 1024;
 
 struct CurlHandles {
@@ -170,11 +171,10 @@ struct Transfer {
   bool body_too_large = false;
   bool stopped = false;
   Coding coding = Coding::kNone;
-  // gzip decoding state (~90 KB) and scratch: allocated only for a gzip body
-  // and freed with the transfer, so idle handle pairs (one or two per
-  // console and transport) hold no decoder memory.
+  // gzip decoding state (~90 KB): allocated only for a gzip body and freed
+  // with the transfer, so idle handle pairs (one or two per console and
+  // transport) hold no decoder memory.
   std::unique_ptr<inflate_state> inflater;
-  std::unique_ptr<char[]> scratch;
   std::string bad_coding;  // Why a body could not be decoded.
 };
 
@@ -187,24 +187,39 @@ bool AppendBody(Transfer* t, const char* data, size_t len) {
   return true;
 }
 
-// Feeds one chunk of a gzip body to the inflater.
+// Feeds one chunk of a gzip body to the inflater, which writes straight into
+// the body's spare capacity: no scratch copy, and no zero fill by a resize.
+// At most one byte past max_body_bytes is produced, to tell "at the limit"
+// from "over it".
 bool InflateChunk(Transfer* t, const char* data, size_t len) {
   inflate_state& st = *t->inflater;
+  std::string& body = t->response.body;
   st.next_in = reinterpret_cast<uint8_t*>(const_cast<char*>(data));
   st.avail_in = static_cast<uint32_t>(len);
   while (st.block_state != ISAL_BLOCK_FINISH) {
-    st.next_out = reinterpret_cast<uint8_t*>(t->scratch.get());
-    st.avail_out = static_cast<uint32_t>(kInflateChunk);
-    const int rc = isal_inflate(&st);
+    const size_t used = body.size();
+    const size_t room = std::min(std::max(kInflateChunk, body.capacity() - used),
+                                 std::min<size_t>(t->max_body_bytes - used, UINT32_MAX - 1) + 1);
+    int rc = ISAL_DECOMP_OK;
+    size_t produced = 0;
+    body.resize_and_overwrite(used + room, [&](char* buf, size_t) {
+      st.next_out = reinterpret_cast<uint8_t*>(buf + used);
+      st.avail_out = static_cast<uint32_t>(room);
+      rc = isal_inflate(&st);
+      produced = room - st.avail_out;
+      return used + produced;
+    });
     if (rc != ISAL_DECOMP_OK) {
       t->bad_coding =
           rc == ISAL_INCORRECT_CHECKSUM ? "gzip checksum mismatch" : "invalid gzip data";
       return false;
     }
-    const size_t produced = kInflateChunk - st.avail_out;
-    if (!AppendBody(t, t->scratch.get(), produced)) return false;
+    if (body.size() > t->max_body_bytes) {
+      t->body_too_large = true;
+      return false;
+    }
     // Done with this chunk once the input is used up and the output did not fill up.
-    if (st.avail_in == 0 && produced < kInflateChunk) break;
+    if (st.avail_in == 0 && produced < room) break;
   }
   // Bytes after the end of the gzip member are ignored, as libcurl does.
   return true;
@@ -229,7 +244,6 @@ size_t OnBody(char* data, size_t size, size_t count, void* user) {
       t->coding = Coding::kSelfGzip;
       // Not value-initialized: isal_inflate_init sets what it needs.
       t->inflater.reset(new inflate_state);
-      t->scratch.reset(new char[kInflateChunk]);
       isal_inflate_init(t->inflater.get());
       t->inflater->crc_flag = ISAL_GZIP;
       expected = expected > SIZE_MAX / 8 ? SIZE_MAX : expected * 8;

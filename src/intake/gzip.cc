@@ -23,17 +23,23 @@ Status GzipCompressor::Compress(std::string_view in, std::string& out) {
   zs.end_of_stream = 1;
   zs.flush = NO_FLUSH;
   // Incompressible input grows by a few bytes per 64 KiB stored block, plus
-  // the header and trailer: this bound lets one call finish the stream.
-  out.resize(in.size() + in.size() / 64 + 1024);
+  // the header and trailer: this bound lets one call finish the stream. The
+  // output is written in place, not first zeroed by a resize (a whole body's
+  // worth per call), and clear() keeps the old bytes from being copied over
+  // if the buffer has to grow.
   zs.next_in = reinterpret_cast<uint8_t*>(const_cast<char*>(in.data()));
   zs.avail_in = static_cast<uint32_t>(in.size());
-  zs.next_out = reinterpret_cast<uint8_t*>(out.data());
-  zs.avail_out = static_cast<uint32_t>(out.size());
-  const int rc = isal_deflate(&zs);
+  int rc = COMP_OK;
+  out.clear();
+  out.resize_and_overwrite(in.size() + in.size() / 64 + 1024, [&](char* buf, size_t size) {
+    zs.next_out = reinterpret_cast<uint8_t*>(buf);
+    zs.avail_out = static_cast<uint32_t>(size);
+    rc = isal_deflate(&zs);
+    return rc == COMP_OK ? static_cast<size_t>(zs.total_out) : 0;
+  });
   if (rc != COMP_OK || zs.internal_state.state != ZSTATE_END) {
     return Internal("gzip compression failed (igzip code " + std::to_string(rc) + ")");
   }
-  out.resize(zs.total_out);
   return Status::Ok();
 }
 

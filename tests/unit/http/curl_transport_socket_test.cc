@@ -323,6 +323,42 @@ TEST_F(CurlTransportTest, LimitAppliesToTheDecodedBody) {
   EXPECT_EQ(reply.status().code(), StatusCode::kCorrupt);
 }
 
+TEST_F(CurlTransportTest, GzipBodyAtTheLimitIsAcceptedAndOneByteMoreIsNot) {
+  const std::string plain(100000, 'z');
+  server_.Get("/gz", [&](const httplib::Request&, httplib::Response& res) {
+    res.set_header("Content-Encoding", "gzip");
+    res.set_content(Gzip(plain), "application/octet-stream");
+  });
+  Request r = Get(Url("/gz"));
+  r.headers = {{"Accept-Encoding", "gzip"}};
+  CurlOptions options;
+  options.max_response_bytes = plain.size();
+  auto reply = Transport(options)->Send(r);
+  ASSERT_TRUE(reply.ok()) << reply.status().ToString();
+  EXPECT_EQ(reply->body, plain);
+
+  options.max_response_bytes = plain.size() - 1;
+  auto over = Transport(options)->Send(r);
+  ASSERT_FALSE(over.ok());
+  EXPECT_EQ(over.status().code(), StatusCode::kCorrupt);
+}
+
+TEST_F(CurlTransportTest, GzipBodyFarLargerThanItsCompressedSizeHintIsDecodedWhole) {
+  // Room is reserved from Content-Length times 8; this body inflates ~1000x,
+  // so its buffer grows many times while decoding.
+  std::string plain;
+  for (int i = 0; i < 400000; ++i) plain += static_cast<char>('a' + (i / 50000));
+  server_.Get("/gz", [&](const httplib::Request&, httplib::Response& res) {
+    res.set_header("Content-Encoding", "gzip");
+    res.set_content(Gzip(plain), "application/octet-stream");
+  });
+  Request r = Get(Url("/gz"));
+  r.headers = {{"Accept-Encoding", "gzip"}};
+  auto reply = Transport()->Send(r);
+  ASSERT_TRUE(reply.ok()) << reply.status().ToString();
+  EXPECT_EQ(reply->body, plain);
+}
+
 TEST_F(CurlTransportTest, TimeoutIsUnavailable) {
   AddSlowHandler();
   auto reply = Transport()->Send(Get(Url("/slow"), std::chrono::milliseconds(200)));
