@@ -112,6 +112,9 @@ class Scanner {
   bool ScanNumber();
   bool ScanLiteral(std::string_view word);
   bool ScanStringRaw(const unsigned char** content_begin, bool* has_escapes);
+  // With p_ at a string's closing quote: checks its content as UTF-8; on
+  // failure p_ is left at the ill-formed sequence.
+  bool CheckUtf8(const unsigned char* content_begin);
 
   const unsigned char* const begin_;
   const unsigned char* p_;

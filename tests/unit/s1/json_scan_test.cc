@@ -18,6 +18,37 @@ bool Accepts(std::string_view text) {
   return s.AtEnd();
 }
 
+// Strings long enough for the vector scan, which passes bytes >= 0x80 and
+// checks the string as UTF-8 at its end: every kind of sequence, well-formed
+// or not, at every offset around the 16-byte blocks, against nlohmann.
+TEST(JsonScanTest, AgreesWithNlohmannOnUtf8InLongStrings) {
+  const std::array<std::string, 14> sequences = {
+      "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80", "\xed\x9f\xbf",    "\xc3",
+      "\xe2\x82", "\xff",         "\xc0\xaf",         "\xed\xa0\x80",    "\xf4\x90\x80\x80",
+      "\x80",     "\xe0\x80\xaf", "\xf0\x9f\x98",     "\\u00e9\xc3\xa9",
+  };
+  for (const std::string& seq : sequences) {
+    for (size_t before = 0; before < 40; ++before) {
+      for (const size_t after :
+           {size_t{0}, size_t{1}, size_t{7}, size_t{15}, size_t{16}, size_t{33}}) {
+        const std::string text =
+            "[\"" + std::string(before, 'a') + seq + std::string(after, 'b') + "\",1]";
+        ASSERT_EQ(Accepts(text), nlohmann::json::accept(text))
+            << "sequence " << testing::PrintToString(seq) << " after " << before << " bytes";
+      }
+    }
+  }
+}
+
+TEST(JsonScanTest, InvalidUtf8InALongStringIsReportedWhereItIs) {
+  const std::string text = "{\"key\":\"" + std::string(40, 'x') + "\xc3\xa9" +
+                           std::string(10, 'y') + "\xff" + std::string(30, 'z') + "\"}";
+  Scanner s(text);
+  ASSERT_FALSE(s.ScanValue(0));
+  EXPECT_STREQ(s.error(), "invalid UTF-8 in a string");
+  EXPECT_EQ(s.error_offset(), text.find('\xff'));
+}
+
 TEST(JsonScanTest, AgreesWithNlohmannOnSmallDocuments) {
   const char* cases[] = {
       "{}",
