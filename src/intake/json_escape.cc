@@ -133,12 +133,13 @@ void AppendJsonEscaped(std::string& out, std::string_view bytes) {
 void AppendJsonEscapedWith(EscapeKernel kernel, std::string& out, std::string_view bytes) {
   // Output is written through a pointer into room made up front, never
   // byte by byte through the string. Events are JSON, so a '"' comes every
-  // few bytes: rather than stopping the vector scan at each one, a 16-byte
-  // block is copied whole and a backslash is slipped in before each quote or
-  // backslash it holds. The room: 2 bytes per input byte (each escape but
-  // \u00XX), plus kSlack for the 16- and 64-byte stores that reach past the end of
-  // what they keep. A block or tail with a control byte takes the per-byte
-  // path, which makes room for \u00XX first.
+  // few bytes: rather than stopping the vector scan at each one, a block is
+  // copied whole with a backslash before each quote or backslash it holds
+  // (the AVX-512 kernel, then 16 bytes at a time with SSE2). The room: 2
+  // bytes per input byte (each escape but \u00XX), plus kSlack for the 16-
+  // and 64-byte stores that reach past the end of what they keep. A block or
+  // tail with a control byte takes the per-byte path, which makes room for
+  // \u00XX first.
   constexpr size_t kSlack = 64;
   const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
   const auto* const end = p + bytes.size();
