@@ -63,8 +63,8 @@ int HexValue(unsigned char c) {
 bool IsDigit(unsigned char c) { return c >= '0' && c <= '9'; }
 
 // Length of the well-formed UTF-8 sequence at [p, end) (Unicode table 3-7:
-// no overlongs, no surrogates, nothing above U+10FFFF), 0 if ill-formed, or
-// -1 if it is a valid prefix cut by `end`.
+// no overlongs, no surrogates, nothing above U+10FFFF), or 0 if there is none
+// (ill-formed, or cut by `end`).
 int Utf8Length(const unsigned char* p, const unsigned char* end) {
   const unsigned char c = p[0];
   int len;
@@ -83,7 +83,7 @@ int Utf8Length(const unsigned char* p, const unsigned char* end) {
     return 0;
   }
   for (int i = 1; i < len; ++i) {
-    if (p + i >= end) return -1;
+    if (p + i >= end) return 0;
     const unsigned char b = p[i];
     if (i == 1 ? (b < lo || b > hi) : (b < 0x80 || b > 0xBF)) return 0;
   }
@@ -290,7 +290,7 @@ bool Scanner::CheckUtf8(const unsigned char* content_begin) {
       continue;
     }
     const int len = Utf8Length(q, p_);
-    if (len <= 0) {
+    if (len == 0) {
       p_ = q;
       return Fail("invalid UTF-8 in a string");
     }
