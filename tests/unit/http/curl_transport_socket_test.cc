@@ -118,6 +118,19 @@ class CurlTransportTest : public ::testing::Test {
     return r;
   }
 
+  // Serves the gzip of `plain` at `path`, marked Content-Encoding: gzip, and
+  // returns a GET for it that accepts gzip. The type is one httplib does not
+  // compress by itself, so the bytes sent are ours.
+  Request ServeGzip(const std::string& path, const std::string& plain) {
+    server_.Get(path, [gzipped = Gzip(plain)](const httplib::Request&, httplib::Response& res) {
+      res.set_header("Content-Encoding", "gzip");
+      res.set_content(gzipped, "application/octet-stream");
+    });
+    Request r = Get(Url(path));
+    r.headers = {{"Accept-Encoding", "gzip"}};
+    return r;
+  }
+
   // Handlers that block until `release_` opens (or 10 s pass), signalling
   // `entered_` first.
   void AddSlowHandler() {
@@ -310,27 +323,16 @@ TEST_F(CurlTransportTest, BodyOverTheLimitIsCorrupt) {
 TEST_F(CurlTransportTest, LimitAppliesToTheDecodedBody) {
   // A small gzip body that inflates past the limit (a "zip bomb").
   const std::string plain(1 << 20, '0');
-  server_.Get("/bomb", [&](const httplib::Request&, httplib::Response& res) {
-    res.set_header("Content-Encoding", "gzip");
-    res.set_content(Gzip(plain), "application/octet-stream");
-  });
   CurlOptions options;
   options.max_response_bytes = 64 * 1024;
-  Request r = Get(Url("/bomb"));
-  r.headers = {{"Accept-Encoding", "gzip"}};
-  auto reply = Transport(options)->Send(r);
+  auto reply = Transport(options)->Send(ServeGzip("/bomb", plain));
   ASSERT_FALSE(reply.ok());
   EXPECT_EQ(reply.status().code(), StatusCode::kCorrupt);
 }
 
 TEST_F(CurlTransportTest, GzipBodyAtTheLimitIsAcceptedAndOneByteMoreIsNot) {
   const std::string plain(100000, 'z');
-  server_.Get("/gz", [&](const httplib::Request&, httplib::Response& res) {
-    res.set_header("Content-Encoding", "gzip");
-    res.set_content(Gzip(plain), "application/octet-stream");
-  });
-  Request r = Get(Url("/gz"));
-  r.headers = {{"Accept-Encoding", "gzip"}};
+  const Request r = ServeGzip("/gz", plain);
   CurlOptions options;
   options.max_response_bytes = plain.size();
   auto reply = Transport(options)->Send(r);
@@ -348,13 +350,7 @@ TEST_F(CurlTransportTest, GzipBodyFarLargerThanItsCompressedSizeHintIsDecodedWho
   // so its buffer grows many times while decoding.
   std::string plain;
   for (int i = 0; i < 400000; ++i) plain += static_cast<char>('a' + (i / 50000));
-  server_.Get("/gz", [&](const httplib::Request&, httplib::Response& res) {
-    res.set_header("Content-Encoding", "gzip");
-    res.set_content(Gzip(plain), "application/octet-stream");
-  });
-  Request r = Get(Url("/gz"));
-  r.headers = {{"Accept-Encoding", "gzip"}};
-  auto reply = Transport()->Send(r);
+  auto reply = Transport()->Send(ServeGzip("/gz", plain));
   ASSERT_TRUE(reply.ok()) << reply.status().ToString();
   EXPECT_EQ(reply->body, plain);
 }
