@@ -39,16 +39,16 @@ constexpr std::array<bool, 256> kPlain = MakePlainTable();
   const __m128i control_max = _mm_set1_epi8(0x1f);
   while (end - p >= 16) {
     const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    const __m128i quotes = _mm_cmpeq_epi8(v, quote);
     const __m128i special =
-        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
+        _mm_or_si128(_mm_or_si128(quotes, _mm_cmpeq_epi8(v, backslash)),
                      _mm_cmpeq_epi8(_mm_max_epu8(v, control_max), control_max));
     const auto mask = static_cast<unsigned>(_mm_movemask_epi8(special));
     const auto high = static_cast<unsigned>(_mm_movemask_epi8(v));
     if (mask != 0) {
       const unsigned stop = mask & -mask;
       *non_ascii |= high & (stop - 1);  // Only the bytes before the stop.
-      const auto quotes = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, quote)));
-      *at_quote = (quotes & stop) != 0;
+      *at_quote = (static_cast<unsigned>(_mm_movemask_epi8(quotes)) & stop) != 0;
       return p + __builtin_ctz(mask);
     }
     *non_ascii |= high;
