@@ -253,9 +253,9 @@ int RunBackfill(const BackfillOptions& o, StopSource stop) {
   state::MemStateStore dry_store;  // --dry-run: nothing reaches the state directory.
   DiscardSink discard;
   std::unique_ptr<NdjsonSink> ndjson;
-  intake::EventSink* sink = console.forwarder.get();
+  intake::EventSink* sink = console.IntakeFor(*stream_config).forwarder.get();
   state::StateStore* store = &runtime.store();
-  std::string where = "intake " + console_config->intake_url;
+  std::string where = "intake " + stream_config->intake_url;
   if (o.dry_run) {
     // Start where a real run would, but keep every commit in memory.
     if (existing->has_value()) (void)dry_store.Commit(o.console, name, **existing);
@@ -291,6 +291,7 @@ int RunBackfill(const BackfillOptions& o, StopSource stop) {
   pipeline::PollerOptions poller_options;
   poller_options.console = o.console;
   poller_options.spec = spec;
+  poller_options.params = Runtime::StreamParamsFor(*stream_config);
   poller_options.state_name = name;
   poller_options.page_size = stream_config->page_size;
   poller_options.start_from = from_text;

@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "command_text.h"
@@ -22,6 +23,12 @@ std::string OrNone(const std::vector<std::string>& items, const std::string& non
   if (items.empty()) return none;
   std::string out;
   for (const auto& i : items) out += (out.empty() ? "" : ",") + i;
+  return out;
+}
+
+std::string JoinNames(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
   return out;
 }
 
@@ -45,8 +52,6 @@ void PrintSummary(const config::Config& c, std::FILE* out) {
     std::vector<std::vector<std::string>> rows = {
         {"  url", console.url},
         {"  api_token", "*** (" + console.api_token.Describe() + ")"},
-        {"  intake_url", console.intake_url},
-        {"  intake_key", "*** (" + console.intake_key.Describe() + ")"},
         {"  intake_gzip", console.intake_gzip ? "on" : "off"},
         {"  requests_per_second", rate},
         {"  ca_file", console.ca_file.empty() ? "(system store)" : console.ca_file},
@@ -72,6 +77,16 @@ void PrintSummary(const config::Config& c, std::FILE* out) {
     }
     std::fputs("  streams\n", out);
     std::fputs(FormatTable(streams).c_str(), out);
+    // Where each enabled stream's events go (a stream may have its own intake).
+    std::vector<std::vector<std::string>> intakes = {{"    STREAMS", "INTAKE_URL", "INTAKE_KEY"}};
+    for (const IntakeDestination& d : IntakeDestinations(console)) {
+      if (d.streams.empty()) continue;
+      intakes.push_back({"    " + JoinNames(d.streams), d.url,
+                         "*** (" + d.key.Describe() + ", set " +
+                             (d.key_from_stream ? "on the stream" : "on the console") + ")"});
+    }
+    std::fputs("  intakes\n", out);
+    std::fputs(FormatTable(intakes).c_str(), out);
   }
   std::fputs("\n", out);
   if (c.warnings.empty()) {
@@ -91,15 +106,14 @@ struct Tally {
   }
 };
 
-CheckLine CheckIntake(ConsoleRuntime& rt) {
-  const config::ConsoleConfig& c = *rt.config;
-  std::string_view base = c.intake_url;
+CheckLine CheckIntake(ConsoleRuntime& rt, const IntakeDestination& d) {
+  std::string_view base = d.url;
   while (!base.empty() && base.back() == '/') base.remove_suffix(1);
   const std::string url = std::string(base) + "/batch";
-  Result<std::string> key = config::ResolveSecret(c.intake_key);
+  Result<std::string> key = config::ResolveSecret(d.key);
   if (!key.ok()) {
     return {CheckLevel::kFail,
-            "cannot read intake_key (" + c.intake_key.Describe() + "): " + key.status().message()};
+            "cannot read intake_key (" + d.key.Describe() + "): " + key.status().message()};
   }
   http::Request request;
   request.method = "POST";
@@ -114,6 +128,7 @@ CheckLine CheckIntake(ConsoleRuntime& rt) {
 
 int RunOnline(Runtime& runtime, const StopSource& stop, std::FILE* out) {
   Tally tally;
+  std::map<std::string, std::string> tested;  // Intake (url, key source) -> first console.
   for (ConsoleRuntime& rt : runtime.consoles()) {
     if (stop.StopRequested()) break;
     const config::ConsoleConfig& c = *rt.config;
@@ -132,10 +147,30 @@ int RunOnline(Runtime& runtime, const StopSource& stop, std::FILE* out) {
         auto since = ParseStartFrom(s.start_from, runtime.clock().NowMicros());
         q.since = FormatIsoTime(since.ok() ? *since : runtime.clock().NowMicros());
         q.limit = 1;
+        q.params = Runtime::StreamParamsFor(s);
         tally.Print(StreamCheck(*spec, rt.client->FetchPage(*spec, q)), out);
       }
     }
-    if (!stop.StopRequested()) tally.Print(CheckIntake(rt), out);
+    // Each distinct intake is tested once, however many consoles and streams send there.
+    for (const IntakeRuntime& intake : rt.intakes) {
+      const IntakeDestination& d = intake.destination;
+      if (d.streams.empty() || stop.StopRequested()) continue;
+      const std::string streams = " [streams: " + JoinNames(d.streams) + "]";
+      // The key's value only tells two inline keys apart; it is never printed.
+      const std::string id = d.url + "\n" + d.key.Describe() + "\n" + d.key.value;
+      auto seen = tested.find(id);
+      if (seen != tested.end()) {
+        std::fprintf(out, "  %-4s  %s\n", "-",
+                     ("intake " + d.url + " (" + d.key.Describe() + ") checked above, console \"" +
+                      seen->second + "\"" + streams)
+                         .c_str());
+        continue;
+      }
+      tested.emplace(id, c.name);
+      CheckLine line = CheckIntake(rt, d);
+      line.text += streams;
+      tally.Print(line, out);
+    }
   }
   std::fprintf(out, "\nOnline checks: %d passed, %d %s, %d failed.\n", tally.ok, tally.warn,
                tally.warn == 1 ? "warning" : "warnings", tally.fail);

@@ -165,7 +165,7 @@ int RunDaemon(const RunOptions& options, StopSource stop, HangupRelay& hangup) {
       slot.console = cc.name;
       slot.stream = stream.name;
       slot.poller = std::make_unique<pipeline::Poller>(
-          Runtime::PollerOptionsFor(cc, stream), *sources.back(), *console.forwarder,
+          Runtime::PollerOptionsFor(cc, stream), *sources.back(), *console.IntakeFor(stream).forwarder,
           runtime.store(), runtime.clock(), DefaultUniformRandom());
       sched::StreamTaskOptions task_options;
       task_options.poll_interval = std::chrono::seconds(stream.poll_interval_seconds);

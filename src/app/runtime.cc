@@ -2,6 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <cstdlib>
+
 #include "s1c/http/curl_transport.h"
 #include "s1c/state/file_state_store.h"
 
@@ -16,9 +19,43 @@ constexpr size_t kMaxIntakeResponseBytes = size_t{4} << 20;
 std::vector<config::KnownStream> KnownStreams() {
   std::vector<config::KnownStream> out;
   for (const auto& spec : s1::AllStreams()) {
-    out.push_back({std::string(spec.name), spec.enabled_by_default});
+    config::KnownStream known;
+    known.name = spec.name;
+    known.enabled_by_default = spec.enabled_by_default;
+    known.graphql = spec.kind == s1::StreamKind::kGraphql;
+    if (spec.default_poll_interval_seconds > 0) {
+      known.poll_interval_seconds = spec.default_poll_interval_seconds;
+    }
+    if (!spec.default_start_from.empty()) known.start_from = std::string(spec.default_start_from);
+    out.push_back(std::move(known));
   }
   return out;
+}
+
+bool SendsTo(const config::StreamConfig& stream, const IntakeDestination& destination) {
+  return stream.intake_url == destination.url && stream.intake_key.kind == destination.key.kind &&
+         stream.intake_key.value == destination.key.value;
+}
+
+std::vector<IntakeDestination> IntakeDestinations(const config::ConsoleConfig& console) {
+  std::vector<IntakeDestination> out;
+  for (const auto& stream : console.streams) {
+    auto it = std::find_if(out.begin(), out.end(),
+                           [&](const IntakeDestination& d) { return SendsTo(stream, d); });
+    if (it == out.end()) {
+      it = out.insert(out.end(), {stream.intake_url, stream.intake_key, stream.own_intake_key, {}});
+    }
+    if (stream.enabled) it->streams.push_back(stream.name);
+  }
+  return out;
+}
+
+IntakeRuntime& ConsoleRuntime::IntakeFor(const config::StreamConfig& stream) {
+  for (IntakeRuntime& intake : intakes) {
+    if (SendsTo(stream, intake.destination)) return intake;
+  }
+  // Runtime made one for every stream of the console: anything else is a bug.
+  std::abort();
 }
 
 std::optional<config::Config> LoadConfigOrLog(const std::string& path) {
@@ -64,14 +101,19 @@ Runtime::Runtime(const config::Config& config, StopToken stop, const TransportWr
     rt.client = std::make_unique<s1::S1Client>(*rt.api_transport, clock_, std::move(api),
                                                config::MakeSecretProvider(console.api_token));
 
-    intake::ForwarderOptions fwd;
-    fwd.console = console.name;
-    fwd.intake_url = console.intake_url;
-    fwd.gzip = console.intake_gzip;
-    fwd.user_agent = kUserAgent;
-    rt.forwarder = std::make_unique<intake::Forwarder>(
-        *rt.intake_transport, clock_, std::move(fwd),
-        config::MakeSecretProvider(console.intake_key), *dead_letter_);
+    for (IntakeDestination& destination : IntakeDestinations(console)) {
+      intake::ForwarderOptions fwd;
+      fwd.console = console.name;
+      fwd.intake_url = destination.url;
+      fwd.gzip = console.intake_gzip;
+      fwd.user_agent = kUserAgent;
+      IntakeRuntime intake;
+      intake.forwarder = std::make_unique<intake::Forwarder>(
+          *rt.intake_transport, clock_, std::move(fwd),
+          config::MakeSecretProvider(destination.key), *dead_letter_);
+      intake.destination = std::move(destination);
+      rt.intakes.push_back(std::move(intake));
+    }
     consoles_.push_back(std::move(rt));
   }
 }
@@ -83,6 +125,15 @@ ConsoleRuntime* Runtime::FindConsole(const std::string& name) {
   return nullptr;
 }
 
+std::shared_ptr<const s1::StreamParams> Runtime::StreamParamsFor(
+    const config::StreamConfig& stream) {
+  if (stream.graphql_query.empty() && stream.detection_products.empty()) return nullptr;
+  auto params = std::make_shared<s1::StreamParams>();
+  params->graphql_query = stream.graphql_query;
+  params->detection_products = stream.detection_products;
+  return params;
+}
+
 pipeline::PollerOptions Runtime::PollerOptionsFor(const config::ConsoleConfig& console,
                                                   const config::StreamConfig& stream) {
   pipeline::PollerOptions o;
@@ -91,6 +142,7 @@ pipeline::PollerOptions Runtime::PollerOptionsFor(const config::ConsoleConfig& c
   o.page_size = stream.page_size;
   o.start_from = stream.start_from;
   o.lookback_seconds = stream.lookback_seconds;
+  o.params = StreamParamsFor(stream);
   // One fsync per page caps throughput; a second's worth of acknowledged
   // pages is what a crash may re-send on top of the page in flight.
   o.commit_interval = kCommitInterval;

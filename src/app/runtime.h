@@ -26,12 +26,40 @@ inline constexpr const char* kUserAgent = "s1-collector/" S1C_VERSION;
 // of a drain and before any retry wait). See pipeline::PollerOptions.
 inline constexpr std::chrono::milliseconds kCommitInterval{1000};
 
+// One destination of a console's events: an intake URL and key, and the
+// enabled streams that send there (design.md section 3: a stream may have
+// its own intake).
+struct IntakeDestination {
+  std::string url;
+  config::SecretRef key;
+  bool key_from_stream = false;      // The key is set on the streams, not the console.
+  std::vector<std::string> streams;  // Enabled streams sending here, table order.
+};
+
+// The distinct destinations of a console's streams, in the order the streams
+// first name them; disabled streams count (a backfill may use one), but are
+// not listed in `streams`.
+std::vector<IntakeDestination> IntakeDestinations(const config::ConsoleConfig& console);
+
+// Whether `stream` sends to `destination`.
+bool SendsTo(const config::StreamConfig& stream, const IntakeDestination& destination);
+
+// A destination and its forwarder. Streams sending there share it.
+struct IntakeRuntime {
+  IntakeDestination destination;
+  std::unique_ptr<intake::Forwarder> forwarder;
+};
+
 struct ConsoleRuntime {
   const config::ConsoleConfig* config = nullptr;
   std::unique_ptr<http::HttpTransport> api_transport;
   std::unique_ptr<http::HttpTransport> intake_transport;
   std::unique_ptr<s1::S1Client> client;
-  std::unique_ptr<intake::Forwarder> forwarder;
+  // One per IntakeDestinations(*config).
+  std::vector<IntakeRuntime> intakes;
+
+  // The intake of stream `stream` (an enabled one or not).
+  IntakeRuntime& IntakeFor(const config::StreamConfig& stream);
 };
 
 // Wraps each transport the Runtime builds (run_command.cc counts requests
@@ -49,6 +77,11 @@ class Runtime {
   std::vector<ConsoleRuntime>& consoles() { return consoles_; }
   // REQUIRES: a console named `name` exists; returns nullptr otherwise.
   ConsoleRuntime* FindConsole(const std::string& name);
+
+  // The stream's own request settings (query_file, detection_products);
+  // null when it has none.
+  static std::shared_ptr<const s1::StreamParams> StreamParamsFor(
+      const config::StreamConfig& stream);
 
   // Poller options for one stream of one console, from the config.
   static pipeline::PollerOptions PollerOptionsFor(const config::ConsoleConfig& console,

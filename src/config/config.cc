@@ -52,8 +52,15 @@ const Keys kSharedKeys = {
     "max_response_mib"};
 const Keys kConsoleOnlyKeys = {"name",     "url",         "api_token", "intake_key",
                                "site_ids", "account_ids", "streams"};
-const Keys kStreamKeys = {"enabled", "poll_interval_seconds", "page_size", "start_from",
-                          "lookback_seconds"};
+const Keys kStreamKeys = {"enabled",     "poll_interval_seconds", "page_size", "start_from",
+                          "lookback_seconds", "intake_url",         "intake_key", "query_file",
+                          "detection_products"};
+// Keys only a stream may have.
+const Keys kStreamOnlyKeys = {"enabled", "query_file", "detection_products"};
+// Keys only a graphql stream may have.
+const Keys kGraphqlKeys = {"query_file", "detection_products"};
+// A query file is a page of text; anything bigger is not one.
+constexpr size_t kMaxQueryFileBytes = 1024 * 1024;
 const Keys kLogLevels = {"trace", "debug", "info", "warn", "error"};
 const Keys kLogFormats = {"text", "json"};
 
@@ -177,8 +184,8 @@ std::string WhereHint(std::string_view key, Where where) {
   if (Contains(kConsoleOnlyKeys, key) && where != Where::kConsole) {
     return "\"" + k + "\" is set per console (consoles[i]." + k + ")";
   }
-  if (key == "enabled" && where != Where::kStream) {
-    return "\"enabled\" is set per stream (consoles[i].streams.<stream>.enabled)";
+  if (Contains(kStreamOnlyKeys, key) && where != Where::kStream) {
+    return "\"" + k + "\" is set per stream (consoles[i].streams.<stream>." + k + ")";
   }
   if (Contains(kSharedKeys, key) && where == Where::kStream) {
     return "\"" + k + "\" can be set in defaults or per console, not per stream";
@@ -626,8 +633,6 @@ class Checker {
     CheckRequired(c, path, "url", "the console address, e.g. \"https://usea1.sentinelone.net\"");
     CheckRequired(c, path, "api_token",
                   "a SentinelOne API token: a string, {\"env\": NAME} or {\"file\": PATH}");
-    CheckRequired(c, path, "intake_key",
-                  "the Sekoia.io intake key: a string, {\"env\": NAME} or {\"file\": PATH}");
 
     ConsoleConfig out;
     if (const json* v = Find(c, "name")) CheckName(*v, path + ".name", &out.name);
@@ -663,7 +668,26 @@ class Checker {
     out.ca_file = merged.ca_file.value_or("");
     out.proxy = merged.proxy.value_or("");
     out.max_response_mib = merged.max_response_mib.value_or(kDefaultMaxResponseMib);
-    CheckStreams(Find(c, "streams"), path + ".streams", merged, &out.streams);
+    const bool has_intake_key = c.contains("intake_key");
+    CheckStreams(Find(c, "streams"), path + ".streams", merged, label, out, &out.streams);
+    // The console's key is needed unless every enabled stream has its own.
+    const bool every_stream_has_a_key = std::all_of(
+        out.streams.begin(), out.streams.end(),
+        [](const StreamConfig& s) { return !s.enabled || s.own_intake_key; });
+    if (!has_intake_key && !every_stream_has_a_key) {
+      Error(Child(path, "intake_key"),
+            "required key is missing; the Sekoia.io intake key: a string, {\"env\": NAME} or "
+            "{\"file\": PATH} (or set intake_key on each enabled stream)");
+    }
+    if (!out.site_ids.empty() || !out.account_ids.empty()) {
+      for (const StreamConfig& s : out.streams) {
+        if (!s.enabled || !IsGraphql(s.name)) continue;
+        AddWarning(path + ".streams." + s.name +
+                   ": site_ids and account_ids do not scope this stream (the GraphQL API has no "
+                   "such filter); it collects everything the API token can see, so scope the "
+                   "token itself if that is too much");
+      }
+    }
     return out;
   }
 
@@ -779,7 +803,51 @@ class Checker {
     }
   }
 
+  bool IsGraphql(const std::string& stream) const {
+    for (const KnownStream& k : known_) {
+      if (k.name == stream) return k.graphql;
+    }
+    return false;
+  }
+
+  // query_file: the path, resolved, and its text read now so a missing file
+  // fails at load, not at the first poll.
+  void ReadQueryFile(const json& v, const std::string& path, StreamConfig* out) {
+    std::string name;
+    if (!ReadString(v, path, &name)) return;
+    const std::string resolved = Resolve(base_dir_, name);
+    Result<std::string> text = ReadFileLimited(resolved, kMaxQueryFileBytes);
+    if (!text.ok()) {
+      Error(path, text.status().message() +
+                      "; give a readable file holding a GraphQL query, or omit query_file to use "
+                      "the built-in query");
+      return;
+    }
+    if (text->find_first_not_of(" \t\r\n") == std::string::npos) {
+      Error(path, resolved + " is empty; it must hold the GraphQL query text");
+      return;
+    }
+    out->query_file = resolved;
+    out->graphql_query = std::move(text).value();
+  }
+
+  void ReadDetectionProducts(const json& v, const std::string& path, StreamConfig* out) {
+    const std::string forms = "a list of product names, e.g. [\"Identity\"] or [\"EDR\", \"STAR\"]";
+    if (!v.is_array()) {
+      Error(path, "must be " + forms + ", got " + TypeName(v));
+      return;
+    }
+    for (size_t i = 0; i < v.size(); ++i) {
+      if (!v[i].is_string() || v[i].get_ref<const std::string&>().empty()) {
+        Error(Item(path, i), "must be a non-empty product name (a string), got " + Shown(v[i]));
+        continue;
+      }
+      out->detection_products.push_back(v[i].get<std::string>());
+    }
+  }
+
   void CheckStreams(const json* streams, const std::string& path, const Overrides& console,
+                    const std::string& label, const ConsoleConfig& owner,
                     std::vector<StreamConfig>* out) {
     const size_t errors_before = errors_.size();
     std::map<std::string, const json*> given;
@@ -800,7 +868,11 @@ class Checker {
       StreamConfig s;
       s.name = known.name;
       s.enabled = known.enabled_by_default;
+      s.intake_key = owner.intake_key;
       Overrides merged = console;
+      // The row's own defaults (inventories) win over defaults and console.
+      if (known.poll_interval_seconds) merged.poll_interval_seconds = known.poll_interval_seconds;
+      if (known.start_from) merged.start_from = known.start_from;
       auto it = given.find(known.name);
       if (it != given.end()) {
         const std::string spath = Child(path, known.name);
@@ -810,6 +882,23 @@ class Checker {
         } else {
           CheckKeys(v, spath, kStreamKeys, Where::kStream);
           if (const json* e = Find(v, "enabled")) ReadBool(*e, spath + ".enabled", &s.enabled);
+          if (const json* k = Find(v, "intake_key")) {
+            s.own_intake_key = true;
+            CheckSecret(*k, spath + ".intake_key", label, &s.intake_key);
+          }
+          for (std::string_view key : kGraphqlKeys) {
+            const json* g = Find(v, key);
+            if (g == nullptr) continue;
+            if (!known.graphql) {
+              Error(Child(spath, key), "applies only to graphql streams (" +
+                                           JoinKeys(GraphqlStreamNames()) + "), not to " +
+                                           known.name);
+            } else if (key == "query_file") {
+              ReadQueryFile(*g, Child(spath, key), &s);
+            } else {
+              ReadDetectionProducts(*g, Child(spath, key), &s);
+            }
+          }
           Overrides own;
           ReadSettings(v, spath, kStreamKeys, &own);
           merged.Overlay(own);
@@ -824,6 +913,7 @@ class Checker {
       s.page_size = merged.page_size.value_or(kDefaultPageSize);
       s.start_from = merged.start_from.value_or(std::string(kDefaultStartFrom));
       s.lookback_seconds = merged.lookback_seconds.value_or(kDefaultLookbackSeconds);
+      s.intake_url = merged.intake_url.value_or(std::string(kDefaultIntakeUrl));
       any_enabled = any_enabled || s.enabled;
       out->push_back(std::move(s));
     }
@@ -834,6 +924,14 @@ class Checker {
                                             : std::string(known_names_.front())) +
                       "\": {\"enabled\": true}}");
     }
+  }
+
+  Keys GraphqlStreamNames() const {
+    Keys names;
+    for (const KnownStream& k : known_) {
+      if (k.graphql) names.push_back(k.name);
+    }
+    return names;
   }
 
   void AddWarning(std::string w) {
@@ -905,6 +1003,11 @@ Result<Config> LoadConfigFile(const std::string& path, const std::vector<KnownSt
       }
       if (c.intake_key.kind == SecretRef::Kind::kLiteral) {
         inline_secrets.push_back(Item("consoles", i) + ".intake_key");
+      }
+      for (const StreamConfig& st : c.streams) {
+        if (st.own_intake_key && st.intake_key.kind == SecretRef::Kind::kLiteral) {
+          inline_secrets.push_back(Item("consoles", i) + ".streams." + st.name + ".intake_key");
+        }
       }
     }
     if (!inline_secrets.empty()) {

@@ -151,6 +151,7 @@ Result<CycleResult> Poller::Drain(const StopToken& stop, const ProgressFn& progr
   query.since = lookback_us > 0 ? FormatIsoTime(cp.watermark_us - lookback_us) : cp.watermark;
   query.until = options_.until;
   query.limit = options_.page_size;
+  query.params = options_.params;
 
   // What was already delivered: keys at the watermark, and keys seen inside
   // the lookback window. Kept in sync with `cp` as pages are committed.

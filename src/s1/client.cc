@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "api_request.h"
 #include "s1c/core/iso_time.h"
 #include "s1c/core/text.h"
 #include "s1c/http/retry_after.h"
@@ -10,72 +11,11 @@
 namespace s1c::s1 {
 namespace {
 
-constexpr std::string_view kApiPrefix = "/web/api/v2.1/";
+using api_request::kApiPrefix;
+
 constexpr size_t kExcerptBytes = 200;
 // Error bodies are small; a huge one is not worth a DOM just to find titles.
 constexpr size_t kMaxErrorBodyToParse = 1u << 20;
-
-bool IsUnreserved(unsigned char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-         c == '.' || c == '_' || c == '~';
-}
-
-// RFC 3986 percent-encoding of everything but unreserved characters.
-void AppendEscaped(std::string_view in, std::string* out) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  for (char ch : in) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (IsUnreserved(c)) {
-      out->push_back(ch);
-    } else {
-      out->push_back('%');
-      out->push_back(kHex[c >> 4]);
-      out->push_back(kHex[c & 0xF]);
-    }
-  }
-}
-
-class QueryBuilder {
- public:
-  void Add(std::string_view name, std::string_view value) {
-    if (!query_.empty()) query_.push_back('&');
-    AppendEscaped(name, &query_);
-    query_.push_back('=');
-    AppendEscaped(value, &query_);
-  }
-  const std::string& str() const { return query_; }
-
- private:
-  std::string query_;
-};
-
-std::string Join(const std::vector<std::string>& items) {
-  std::string out;
-  for (const std::string& item : items) {
-    if (!out.empty()) out.push_back(',');
-    out += item;
-  }
-  return out;
-}
-
-std::string ApiUrl(const ConsoleApi& api, std::string_view path_and_query) {
-  std::string_view base = api.base_url;
-  while (!base.empty() && base.back() == '/') base.remove_suffix(1);
-  while (!path_and_query.empty() && path_and_query.front() == '/') path_and_query.remove_prefix(1);
-  std::string url;
-  url.reserve(base.size() + kApiPrefix.size() + path_and_query.size());
-  url.append(base).append(kApiPrefix).append(path_and_query);
-  return url;
-}
-
-std::vector<http::Header> ApiHeaders(const ConsoleApi& api, std::string_view token) {
-  std::vector<http::Header> headers;
-  headers.push_back({"Authorization", "ApiToken " + std::string(token)});
-  headers.push_back({"Accept", "application/json"});
-  headers.push_back({"Accept-Encoding", "gzip"});
-  headers.push_back({"User-Agent", api.user_agent.empty() ? "s1-collector" : api.user_agent});
-  return headers;
-}
 
 // "Authentication Failed" or "Validation Error (limit: must be <= 1000)" from a
 // SentinelOne {"errors":[{"code":..,"title":..,"detail":..}]} body; empty when
@@ -165,8 +105,8 @@ Result<std::string> SendApi(http::HttpTransport& transport, const Clock& clock,
                             std::string body, std::string_view permission) {
   http::Request request;
   request.method = std::move(method);
-  request.url = ApiUrl(api, path_and_query);
-  request.headers = ApiHeaders(api, token);
+  request.url = api_request::ApiUrl(api, path_and_query);
+  request.headers = api_request::ApiHeaders(api, "ApiToken", token);
   if (!body.empty()) request.headers.push_back({"Content-Type", "application/json"});
   request.body = std::move(body);
   Result<http::Response> response = transport.Send(request);
@@ -217,27 +157,12 @@ Result<TokenDetails> ParseTokenDetails(std::string_view body) {
 
 http::Request BuildPageRequest(const ConsoleApi& api, const StreamSpec& spec,
                                const PageQuery& query, std::string_view token) {
-  const std::string filter(spec.filter_field);
-  QueryBuilder q;
-  // The API expects the same filters on every page, cursor or not.
-  q.Add(filter + "__gte", query.since);
-  if (query.until) q.Add(filter + "__lt", *query.until);
-  q.Add("sortBy", spec.sort_by);
-  q.Add("sortOrder", "asc");
-  q.Add("limit", std::to_string(std::clamp(query.limit, 1, 1000)));
-  if (query.cursor) q.Add("cursor", *query.cursor);
-  if (!api.site_ids.empty()) q.Add("siteIds", Join(api.site_ids));
-  if (!api.account_ids.empty()) q.Add("accountIds", Join(api.account_ids));
-
-  http::Request request;
-  request.method = "GET";
-  request.url = ApiUrl(api, std::string(spec.path) + "?" + q.str());
-  request.headers = ApiHeaders(api, token);
-  return request;
+  return PageApiOf(spec.kind).BuildRequest(api, spec, query, token);
 }
 
 Status ClassifyResponse(const http::Response& response, std::string_view what,
-                        std::string_view permission, int64_t now_micros) {
+                        std::string_view permission, int64_t now_micros,
+                        std::string_view forbidden_hint) {
   const long code = response.status;
   if (code >= 200 && code < 300) return Status::Ok();
 
@@ -260,8 +185,10 @@ Status ClassifyResponse(const http::Response& response, std::string_view what,
                   message("the API token was rejected (expired, revoked or wrong)" + needs));
   }
   if (code == 403) {
+    std::string hint = forbidden_hint.empty() ? "" : "; " + std::string(forbidden_hint);
     return Status(StatusCode::kPermissionDenied,
-                  message("the API token lacks a permission or scope for this request" + needs));
+                  message("the API token lacks a permission or scope for this request" + needs +
+                          hint));
   }
   if (code == 429) {
     // Often an nginx HTML page rather than JSON, with or without Retry-After.
@@ -295,17 +222,20 @@ S1Client::S1Client(http::HttpTransport& transport, const Clock& clock, ConsoleAp
     : transport_(transport), clock_(clock), api_(std::move(api)), token_(std::move(token)) {}
 
 Result<Page> S1Client::FetchPage(const StreamSpec& spec, const PageQuery& query) {
-  const std::string what = "GET " + std::string(kApiPrefix) + std::string(spec.path);
+  const PageApi& kind = PageApiOf(spec.kind);
+  const std::string what =
+      std::string(kind.method()) + " " + std::string(kApiPrefix) + std::string(spec.path);
   // Read on every request so a rotated token is picked up without restart.
   Result<std::string> token = ReadToken(token_, what);
   if (!token.ok()) return token.status();
 
-  Result<http::Response> response = transport_.Send(BuildPageRequest(api_, spec, query, *token));
+  Result<http::Response> response = transport_.Send(kind.BuildRequest(api_, spec, query, *token));
   if (!response.ok()) return Redact(response.status().Annotate(what), *token);
-  const Status classified = ClassifyResponse(*response, what, spec.permission, clock_.NowMicros());
+  const Status classified = ClassifyResponse(*response, what, spec.permission, clock_.NowMicros(),
+                                             spec.forbidden_hint);
   if (!classified.ok()) return Redact(classified, *token);
 
-  Result<Page> page = ParsePage(spec, std::move(response->body));
+  Result<Page> page = kind.ParseBody(spec, std::move(response->body));
   if (!page.ok()) return Redact(page.status().Annotate(what), *token);
   return page;
 }

@@ -17,7 +17,11 @@ const std::vector<s1c::config::KnownStream>& Known() {
   static const auto* known = [] {
     auto* k = new std::vector<s1c::config::KnownStream>;
     for (const auto& spec : s1c::s1::AllStreams()) {
-      k->push_back({std::string(spec.name), spec.enabled_by_default});
+      s1c::config::KnownStream known;
+      known.name = spec.name;
+      known.enabled_by_default = spec.enabled_by_default;
+      known.graphql = spec.kind == s1c::s1::StreamKind::kGraphql;
+      k->push_back(std::move(known));
     }
     return k;
   }();

@@ -39,13 +39,22 @@ struct StreamConfig {
   int page_size = 1000;            // 1..1000
   std::string start_from = "24h";  // ISO-8601 time or a duration back from now.
   int lookback_seconds = 0;
+  // Where this stream's events go: its own intake_key / intake_url when set
+  // on the stream, else the console's (and for the URL, defaults').
+  SecretRef intake_key;
+  bool own_intake_key = false;  // intake_key was set on the stream itself.
+  std::string intake_url;       // Normalised, no trailing slash.
+  // graphql streams only.
+  std::string query_file;                       // Resolved path; empty = the built-in query.
+  std::string graphql_query;                    // Its text, read when the config is loaded.
+  std::vector<std::string> detection_products;  // Empty = every product.
 };
 
 struct ConsoleConfig {
   std::string name;        // [A-Za-z0-9_.-]+, unique.
   std::string url;         // Normalised "https://host[:port]" (or http:// for loopback).
   SecretRef api_token;
-  SecretRef intake_key;
+  SecretRef intake_key;    // The console's; a stream may have its own (StreamConfig).
   std::string intake_url;  // Normalised, no trailing slash.
   std::string ca_file;     // Empty = system store.
   std::string proxy;       // Empty = environment.
@@ -79,6 +88,11 @@ struct Config {
 struct KnownStream {
   std::string name;
   bool enabled_by_default = false;
+  bool graphql = false;  // query_file and detection_products apply to it.
+  // The row's own defaults (inventories): they win over "defaults" and the
+  // console, and only the stream's own settings override them.
+  std::optional<int> poll_interval_seconds;
+  std::optional<std::string> start_from;
 };
 
 // Parses and validates. `source` names the file in messages; relative paths

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -24,6 +25,7 @@ struct PollerOptions {
   std::string console;
   const s1::StreamSpec* spec = nullptr;  // REQUIRES: non-null, from s1::AllStreams().
   std::string state_name;                // Checkpoint name; empty = spec->name.
+  std::shared_ptr<const s1::StreamParams> params;  // The stream's own request settings, if any.
   int page_size = 1000;
   std::string start_from = "24h";  // Used when there is no checkpoint yet.
   int lookback_seconds = 0;

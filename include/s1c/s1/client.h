@@ -4,45 +4,35 @@
 
 #include <optional>
 #include <string>
-#include <vector>
 
 #include "s1c/core/clock.h"
 #include "s1c/core/secret.h"
 #include "s1c/core/status.h"
 #include "s1c/http/transport.h"
 #include "s1c/s1/page.h"
+#include "s1c/s1/page_api.h"
 
 namespace s1c::s1 {
 
-// Where a console is and how requests to it are scoped.
-struct ConsoleApi {
-  std::string base_url;  // "https://host[:port]" with no trailing slash.
-  std::vector<std::string> site_ids;
-  std::vector<std::string> account_ids;
-  std::string user_agent;
-};
-
-struct PageQuery {
-  std::string since;                  // Time text sent as <filter>__gte.
-  std::optional<std::string> until;   // Time text sent as <filter>__lt (backfill).
-  std::optional<std::string> cursor;  // pagination.nextCursor of the previous page.
-  int limit = 1000;                   // 1..1000.
-};
-
-// Builds GET <base>/web/api/v2.1/<path>?<filter>__gte=..&sortBy=..&sortOrder=asc&limit=..
-// [&cursor=..][&siteIds=..][&accountIds=..] with Authorization: ApiToken <token>,
-// Accept-Encoding: gzip and the User-Agent. Query values are URL-escaped.
+// The request for one page of `spec`'s stream, as its kind builds it
+// (s1c/s1/page_api.h). rest: GET <base>/web/api/v2.1/<path>?<filter>__gte=..
+// &sortBy=..&sortOrder=asc&limit=..[&cursor=..][&siteIds=..][&accountIds=..]
+// with Authorization: ApiToken <token>; graphql: POST <base>/web/api/v2.1/<path>
+// with a JSON body and Authorization: Bearer <token>. Both ask for gzip and
+// send the User-Agent.
 http::Request BuildPageRequest(const ConsoleApi& api, const StreamSpec& spec,
                                const PageQuery& query, std::string_view token);
 
 // Maps a non-2xx reply to a Status (design.md section 5):
-// 401 -> kUnauthenticated, 403 -> kPermissionDenied (both naming `permission`),
+// 401 -> kUnauthenticated, 403 -> kPermissionDenied (both naming `permission`;
+// a 403 also says `forbidden_hint` when given),
 // 429 -> kRateLimited with Retry-After (seconds or HTTP date) when present,
 // 5xx and 408 -> kUnavailable, other 4xx -> kRejected. The message carries the
 // status and a short token-free excerpt of the body (JSON "errors" titles
 // when present). Returns Ok for 2xx.
 Status ClassifyResponse(const http::Response& response, std::string_view what,
-                        std::string_view permission, int64_t now_micros);
+                        std::string_view permission, int64_t now_micros,
+                        std::string_view forbidden_hint = {});
 
 // What POST users/api-token-details says about a token.
 struct TokenDetails {

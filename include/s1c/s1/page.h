@@ -23,11 +23,11 @@ struct PageText {
   std::deque<std::string> kept;
 };
 
-// One element of "data". Views, not copies: a million events are a gigabyte
-// or more, and copying each out of the body cost more than parsing it. They
-// stay valid as long as the Page they came in (or a copy of it) lives.
+// One event: an element of "data" (rest) or the node of an edge (graphql).
+// Views, not copies: a million events are a gigabyte or more, and copying
+// each out of the body cost more than parsing it. They stay valid as long as the Page they came in (or a copy of it) lives.
 struct RawEvent {
-  std::string_view json;       // The element of "data", byte-for-byte.
+  std::string_view json;       // The event, byte-for-byte.
   std::string_view key;        // Dedup key: id, or id + "@" + time text when the row says so.
   int64_t time_us = 0;         // The event time (StreamSpec::time_pointer) in microseconds.
   std::string_view time_text;  // The same time exactly as the API wrote it.
@@ -44,11 +44,14 @@ struct Page {
   std::string_view Keep(std::string s);
 };
 
-// Parses a 200 response body: {"data":[...],"pagination":{"nextCursor":...,
-// "totalItems":...}}; the page keeps the body, as its events view it.
+// Parses the body of a 2xx answer of `spec`'s stream, as its kind reads it
+// (s1c/s1/page_api.h): rest {"data":[...],"pagination":{"nextCursor":...,
+// "totalItems":...}}, graphql {"data":{<connection>:{"pageInfo":{...},
+// "edges":[{"node":{...}}]}}}. The page keeps the body, as its events view it.
 // Returns kCorrupt, with a short excerpt of the body, when it is not JSON, is
-// truncated, lacks "data", or an element lacks a string key or a parseable
-// time. Never throws.
+// truncated, lacks the events, or an event lacks a string key or a parseable
+// time; a GraphQL "errors" answer is an error with the API's messages.
+// Never throws.
 Result<Page> ParsePage(const StreamSpec& spec, std::string body);
 
 }  // namespace s1c::s1

@@ -17,8 +17,29 @@ using ::testing::Not;
 using testing_support::ScopedEnv;
 using testing_support::TempDir;
 
-const std::vector<KnownStream> kStreams = {
-    {"activities", true}, {"threats", true}, {"alerts", false}};
+KnownStream Known(std::string name, bool enabled_by_default) {
+  KnownStream k;
+  k.name = std::move(name);
+  k.enabled_by_default = enabled_by_default;
+  return k;
+}
+
+const std::vector<KnownStream> kStreams = {Known("activities", true), Known("threats", true),
+                                           Known("alerts", false)};
+
+// kStreams plus a graphql stream and an inventory with its own defaults, as
+// the collector's table has them.
+const std::vector<KnownStream> kStreamsWithKinds = [] {
+  std::vector<KnownStream> all = kStreams;
+  KnownStream uam = Known("unified_alerts", false);
+  uam.graphql = true;
+  all.push_back(uam);
+  KnownStream agents = Known("agents", false);
+  agents.poll_interval_seconds = 300;
+  agents.start_from = "1970-01-01T00:00:00Z";
+  all.push_back(agents);
+  return all;
+}();
 
 // `text` with the first `from` replaced by `to`.
 std::string Replace(std::string text, const std::string& from, const std::string& to) {
@@ -41,6 +62,14 @@ class ConfigTest : public ::testing::Test {
 
   Result<Config> Parse(const std::string& text) {
     return ParseConfig(text, "test.json", kStreams, dir_.path());
+  }
+  Result<Config> ParseWithKinds(const std::string& text) {
+    return ParseConfig(text, "test.json", kStreamsWithKinds, dir_.path());
+  }
+  std::string ErrorWithKinds(const std::string& text) {
+    auto r = ParseWithKinds(text);
+    EXPECT_FALSE(r.ok()) << "expected an error for: " << text;
+    return r.ok() ? "" : r.status().message();
   }
 
   // Parses `text` and returns the error message (fails the test when valid).
@@ -280,9 +309,12 @@ TEST_F(ConfigTest, UnknownKeyAtEveryLevel) {
       ErrorOf(OneConsole(R"(, "streams": {"threats": {"enabeld": true}})")),
       HasSubstr(R"(consoles[0].streams.threats.enabeld: unknown key (did you mean "enabled"?))"));
   EXPECT_THAT(
-      ErrorOf(OneConsole(R"(, "streams": {"threats": {"intake_url": "x.example"}})")),
-      HasSubstr("consoles[0].streams.threats.intake_url: unknown key; \"intake_url\" can be "
-                "set in defaults or per console, not per stream"));
+      ErrorOf(OneConsole(R"(, "streams": {"threats": {"requests_per_second": 2}})")),
+      HasSubstr("consoles[0].streams.threats.requests_per_second: unknown key; "
+                "\"requests_per_second\" can be set in defaults or per console, not per stream"));
+  // A stream may have its own intake, so an invalid one is a value error.
+  EXPECT_THAT(ErrorOf(OneConsole(R"(, "streams": {"threats": {"intake_url": "http://x.example"}})")),
+              HasSubstr("consoles[0].streams.threats.intake_url: "));
 }
 
 TEST_F(ConfigTest, UnreadableTokenFile) {
@@ -591,6 +623,114 @@ TEST_F(ConfigTest, FilePermissionWarnings) {
   EXPECT_TRUE(LoadConfigFile(literal, kStreams)->warnings.empty());
 }
 
+// ---- Stream-level intakes, graphql settings, inventory defaults ----
+
+TEST_F(ConfigTest, StreamMayHaveItsOwnIntake) {
+  auto r = ParseWithKinds(OneConsole(R"(, "streams": {
+      "activities": {"enabled": true},
+      "unified_alerts": {"enabled": true, "intake_key": "alerts-key",
+                         "intake_url": "https://intake.fra2.sekoia.io/api/v1/intake-http/"}})"));
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  const ConsoleConfig& c = r->consoles[0];
+  const StreamConfig& activities = StreamOf(c, "activities");
+  EXPECT_FALSE(activities.own_intake_key);
+  EXPECT_EQ(*ResolveSecret(activities.intake_key), "key-literal");
+  EXPECT_EQ(activities.intake_url, "https://intake.sekoia.io");
+  const StreamConfig& uam = StreamOf(c, "unified_alerts");
+  EXPECT_TRUE(uam.own_intake_key);
+  EXPECT_EQ(*ResolveSecret(uam.intake_key), "alerts-key");
+  EXPECT_EQ(uam.intake_url, "https://intake.fra2.sekoia.io/api/v1/intake-http");
+  // A console-level intake_url reaches streams without their own.
+  auto moved = ParseWithKinds(OneConsole(R"(, "intake_url": "https://intake.usa1.sekoia.io")"));
+  ASSERT_TRUE(moved.ok()) << moved.status().message();
+  EXPECT_EQ(StreamOf(moved->consoles[0], "threats").intake_url, "https://intake.usa1.sekoia.io");
+}
+
+TEST_F(ConfigTest, ConsoleIntakeKeyNeededOnlyWhenAStreamHasNone) {
+  const std::string no_console_key = R"({"consoles": [{"name": "eu", "url": "usea1.sentinelone.net",
+      "api_token": "tok", "streams": {"activities": {"intake_key": "a-key"},
+                                      "threats": {"enabled": false}%s}}]})";
+  auto with = [&](const std::string& extra) {
+    std::string text = no_console_key;
+    return text.replace(text.find("%s"), 2, extra);
+  };
+  EXPECT_TRUE(ParseWithKinds(with("")).ok());
+  EXPECT_THAT(ErrorWithKinds(with(R"(, "agents": {"enabled": true})")),
+              HasSubstr("consoles[0].intake_key: required key is missing"));
+  EXPECT_THAT(ErrorWithKinds(with(R"(, "agents": {"enabled": true, "intake_key": {"env": 7}})")),
+              HasSubstr("consoles[0].streams.agents.intake_key.env: must be the name"));
+}
+
+TEST_F(ConfigTest, GraphqlSettings) {
+  const std::string query = dir_.Write("queries/uam.graphql", "query Q { alerts { totalCount } }\n");
+  auto r = ParseWithKinds(OneConsole(R"(, "streams": {"unified_alerts": {"enabled": true,
+      "query_file": "queries/uam.graphql", "detection_products": ["Identity", "EDR"]}})"));
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  const StreamConfig& uam = StreamOf(r->consoles[0], "unified_alerts");
+  EXPECT_EQ(uam.query_file, query);
+  EXPECT_EQ(uam.graphql_query, "query Q { alerts { totalCount } }\n");
+  EXPECT_EQ(uam.detection_products, (std::vector<std::string>{"Identity", "EDR"}));
+  // Without them: the built-in query and every product.
+  auto plain = ParseWithKinds(OneConsole(R"(, "streams": {"unified_alerts": {"enabled": true}})"));
+  ASSERT_TRUE(plain.ok());
+  EXPECT_TRUE(StreamOf(plain->consoles[0], "unified_alerts").graphql_query.empty());
+  EXPECT_TRUE(StreamOf(plain->consoles[0], "unified_alerts").detection_products.empty());
+}
+
+TEST_F(ConfigTest, GraphqlSettingsErrors) {
+  dir_.Write("empty.graphql", " \n");
+  const auto uam = [](const std::string& settings) {
+    return OneConsole(R"(, "streams": {"unified_alerts": {"enabled": true, )" + settings + "}}");
+  };
+  EXPECT_THAT(ErrorWithKinds(uam(R"("query_file": "nope.graphql")")),
+              AllOf(HasSubstr("consoles[0].streams.unified_alerts.query_file: "),
+                    HasSubstr("nope.graphql"), HasSubstr("omit query_file")));
+  EXPECT_THAT(ErrorWithKinds(uam(R"("query_file": "empty.graphql")")),
+              HasSubstr("empty.graphql is empty"));
+  EXPECT_THAT(ErrorWithKinds(uam(R"("detection_products": "Identity")")),
+              HasSubstr("detection_products: must be a list of product names"));
+  EXPECT_THAT(ErrorWithKinds(uam(R"("detection_products": ["EDR", ""])")),
+              HasSubstr("detection_products[1]: must be a non-empty product name"));
+  // Only graphql streams have them.
+  EXPECT_THAT(
+      ErrorWithKinds(OneConsole(R"(, "streams": {"threats": {"detection_products": ["EDR"]}})")),
+      HasSubstr("consoles[0].streams.threats.detection_products: applies only to graphql streams "
+                "(unified_alerts), not to threats"));
+  // At console level, a hint says where they go.
+  EXPECT_THAT(ErrorWithKinds(OneConsole(R"(, "query_file": "x.graphql")")),
+              HasSubstr("\"query_file\" is set per stream"));
+}
+
+TEST_F(ConfigTest, InventoriesHaveTheirOwnDefaults) {
+  auto r = ParseWithKinds(OneConsole(
+      R"(, "poll_interval_seconds": 20, "start_from": "7d",
+         "streams": {"agents": {"enabled": true}})",
+      R"(, "defaults": {"poll_interval_seconds": 45})"));
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  const ConsoleConfig& c = r->consoles[0];
+  // The whole inventory, slowly: defaults and the console do not apply...
+  EXPECT_EQ(StreamOf(c, "agents").poll_interval_seconds, 300);
+  EXPECT_EQ(StreamOf(c, "agents").start_from, "1970-01-01T00:00:00Z");
+  EXPECT_EQ(StreamOf(c, "activities").poll_interval_seconds, 20);
+  EXPECT_EQ(StreamOf(c, "activities").start_from, "7d");
+  // ...the stream's own settings do.
+  auto own = ParseWithKinds(OneConsole(
+      R"(, "streams": {"agents": {"enabled": true, "poll_interval_seconds": 600,
+                                  "start_from": "30d"}})"));
+  ASSERT_TRUE(own.ok()) << own.status().message();
+  EXPECT_EQ(StreamOf(own->consoles[0], "agents").poll_interval_seconds, 600);
+  EXPECT_EQ(StreamOf(own->consoles[0], "agents").start_from, "30d");
+}
+
+TEST_F(ConfigTest, ScopingDoesNotReachGraphqlStreamsWarns) {
+  auto r = ParseWithKinds(OneConsole(
+      R"(, "site_ids": ["123"], "streams": {"unified_alerts": {"enabled": true}})"));
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  ASSERT_EQ(r->warnings.size(), 1u);
+  EXPECT_THAT(r->warnings[0], AllOf(HasSubstr("consoles[0].streams.unified_alerts"),
+                                    HasSubstr("do not scope this stream")));
+}
+
 TEST_F(ConfigTest, ExampleConfigLoads) {
   TempDir creds;
   creds.Write("eu-intake-key", "eu-intake-key-value\n");
@@ -598,7 +738,7 @@ TEST_F(ConfigTest, ExampleConfigLoads) {
   env_.Set("CREDENTIALS_DIRECTORY", creds.path());
   env_.Set("S1_TOKEN_EU", "eu-token-value");
   env_.Set("SEKOIA_INTAKE_KEY_US", "us-intake-key-value");
-  auto r = LoadConfigFile(S1C_EXAMPLE_CONFIG, kStreams);
+  auto r = LoadConfigFile(S1C_EXAMPLE_CONFIG, kStreamsWithKinds);
   ASSERT_TRUE(r.ok()) << r.status().message();
   for (const std::string& w : r->warnings) ADD_FAILURE() << "unexpected warning: " << w;
   ASSERT_EQ(r->consoles.size(), 2u);

@@ -369,5 +369,21 @@ TEST_F(S1ClientTest, GetRaw) {
   EXPECT_EQ(HeaderValue(requests[0], "Authorization"), std::string("ApiToken ") + kToken);
 }
 
+TEST_F(S1ClientTest, AlertsForbiddenSaysCustomRulesMayBeOff) {
+  S1Client client = MakeClient([] { return Result<std::string>(std::string(kToken)); });
+  transport_.Push(403, R"({"errors":[{"code":4030010,"title":"Forbidden"}]})");
+  transport_.Push(403, R"({"errors":[{"code":4030010,"title":"Forbidden"}]})");
+  Result<Page> alerts = client.FetchPage(*FindStream("alerts"), Query());
+  ASSERT_FALSE(alerts.ok());
+  EXPECT_EQ(alerts.status().code(), StatusCode::kPermissionDenied);
+  EXPECT_NE(alerts.status().message().find("Custom Alerts.view"), std::string::npos);
+  EXPECT_NE(alerts.status().message().find("no Custom Rules"), std::string::npos)
+      << alerts.status().message();
+  // Only where the console does that.
+  Result<Page> threats = client.FetchPage(*FindStream("threats"), Query());
+  ASSERT_FALSE(threats.ok());
+  EXPECT_EQ(threats.status().message().find("Custom Rules"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace s1c::s1

@@ -83,7 +83,9 @@ TEST_P(SamplePageTest, ParsesEveryEventByteExact) {
 INSTANTIATE_TEST_SUITE_P(Samples, SamplePageTest,
                          ::testing::Values(SampleCase{"activities-page.json", "activities"},
                                            SampleCase{"threats-page.json", "threats"},
-                                           SampleCase{"alerts-page.json", "alerts"}),
+                                           SampleCase{"alerts-page.json", "alerts"},
+                                           SampleCase{"agents-page.json", "agents"},
+                                           SampleCase{"groups-page.json", "groups"}),
                          [](const auto& info) { return std::string(info.param.stream); });
 
 TEST(ParsePageTest, SampleKeysAndTimes) {
@@ -248,7 +250,8 @@ TEST(ParsePageTest, ExcerptIsShort) {
 }
 
 TEST(ParsePageTest, EveryTruncationOfEverySampleIsAnError) {
-  for (const char* file : {"activities-page.json", "threats-page.json", "alerts-page.json"}) {
+  for (const char* file : {"activities-page.json", "threats-page.json", "alerts-page.json",
+                           "agents-page.json", "groups-page.json"}) {
     const std::string body = ReadSample(file);
     const size_t last_brace = body.rfind('}');
     ASSERT_NE(last_brace, std::string::npos);

@@ -126,12 +126,12 @@ TEST_F(StreamTaskTest, RateLimitPausesTheWholeConsole) {
   RateLimitedSource limited(source_, bucket, stop_.token(), [] { return 0.5; });
   source_.FailNext(
       1, Status(StatusCode::kRateLimited, "HTTP 429").WithRetryAfter(milliseconds(20000)));
-  auto page = limited.FetchPage(*s1::FindStream("threats"), {FormatIsoTime(kT0), {}, {}, 10});
+  auto page = limited.FetchPage(*s1::FindStream("threats"), {FormatIsoTime(kT0), {}, {}, 10, {}});
   EXPECT_EQ(page.status().code(), StatusCode::kRateLimited);
   // Another stream of the same console now waits out the Retry-After.
   EXPECT_EQ(bucket.TryAcquire(), std::chrono::microseconds(20000000));
   ASSERT_TRUE(
-      limited.FetchPage(*s1::FindStream("activities"), {FormatIsoTime(kT0), {}, {}, 10}).ok());
+      limited.FetchPage(*s1::FindStream("activities"), {FormatIsoTime(kT0), {}, {}, 10, {}}).ok());
   milliseconds slept{0};
   for (auto d : clock_.sleeps()) slept += d;
   EXPECT_EQ(slept, milliseconds(20000));
