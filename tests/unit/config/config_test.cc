@@ -27,17 +27,19 @@ KnownStream Known(std::string name, bool enabled_by_default) {
 const std::vector<KnownStream> kStreams = {Known("activities", true), Known("threats", true),
                                            Known("alerts", false)};
 
-// kStreams plus a graphql stream and an inventory with its own defaults, as
-// the collector's table has them.
+// kStreams plus a graphql stream and the inventories with their own
+// defaults, as the collector's table has them.
 const std::vector<KnownStream> kStreamsWithKinds = [] {
   std::vector<KnownStream> all = kStreams;
   KnownStream uam = Known("unified_alerts", false);
   uam.graphql = true;
   all.push_back(uam);
-  KnownStream agents = Known("agents", false);
-  agents.poll_interval_seconds = 300;
-  agents.start_from = "1970-01-01T00:00:00Z";
-  all.push_back(agents);
+  for (const char* name : {"agents", "groups"}) {
+    KnownStream inventory = Known(name, false);
+    inventory.poll_interval_seconds = 300;
+    inventory.start_from = "1970-01-01T00:00:00Z";
+    all.push_back(inventory);
+  }
   return all;
 }();
 
@@ -734,10 +736,12 @@ TEST_F(ConfigTest, ScopingDoesNotReachGraphqlStreamsWarns) {
 TEST_F(ConfigTest, ExampleConfigLoads) {
   TempDir creds;
   creds.Write("eu-intake-key", "eu-intake-key-value\n");
+  creds.Write("eu-inventory-intake-key", "eu-inventory-key-value\n");
   creds.Write("us-lab-api-token", "us-lab-token-value\n");
   env_.Set("CREDENTIALS_DIRECTORY", creds.path());
   env_.Set("S1_TOKEN_EU", "eu-token-value");
   env_.Set("SEKOIA_INTAKE_KEY_US", "us-intake-key-value");
+  env_.Set("SEKOIA_KEY_S1_ALERTS", "alerts-key-value");
   auto r = LoadConfigFile(S1C_EXAMPLE_CONFIG, kStreamsWithKinds);
   ASSERT_TRUE(r.ok()) << r.status().message();
   for (const std::string& w : r->warnings) ADD_FAILURE() << "unexpected warning: " << w;
@@ -749,11 +753,31 @@ TEST_F(ConfigTest, ExampleConfigLoads) {
   EXPECT_TRUE(StreamOf(eu, "activities").enabled);
   EXPECT_TRUE(StreamOf(eu, "threats").enabled);
   EXPECT_FALSE(StreamOf(eu, "alerts").enabled);
+  EXPECT_FALSE(StreamOf(eu, "threats").own_intake_key);
+  EXPECT_EQ(*ResolveSecret(StreamOf(eu, "threats").intake_key), "eu-intake-key-value");
+  // unified_alerts and the inventories send to intakes of their own.
+  const StreamConfig& uam = StreamOf(eu, "unified_alerts");
+  EXPECT_TRUE(uam.enabled);
+  EXPECT_TRUE(uam.own_intake_key);
+  EXPECT_EQ(*ResolveSecret(uam.intake_key), "alerts-key-value");
+  EXPECT_EQ(uam.intake_url, "https://intake.sekoia.io");
+  EXPECT_TRUE(uam.graphql_query.empty());
+  EXPECT_TRUE(uam.detection_products.empty());
+  for (const char* name : {"agents", "groups"}) {
+    const StreamConfig& inventory = StreamOf(eu, name);
+    EXPECT_TRUE(inventory.enabled) << name;
+    EXPECT_TRUE(inventory.own_intake_key) << name;
+    EXPECT_EQ(*ResolveSecret(inventory.intake_key), "eu-inventory-key-value") << name;
+    EXPECT_EQ(inventory.start_from, "1970-01-01T00:00:00Z") << name;
+  }
+  EXPECT_EQ(StreamOf(eu, "agents").poll_interval_seconds, 300);
+  EXPECT_EQ(StreamOf(eu, "groups").poll_interval_seconds, 3600);
   const ConsoleConfig& us = r->consoles[1];
   EXPECT_EQ(us.url, "https://usea1-lab.sentinelone.net");
   EXPECT_EQ(*ResolveSecret(us.api_token), "us-lab-token-value");
   EXPECT_EQ(*ResolveSecret(us.intake_key), "us-intake-key-value");
   EXPECT_FALSE(us.intake_gzip);
+  EXPECT_EQ(us.site_ids, (std::vector<std::string>{"1234567890123456789"}));
 }
 
 }  // namespace
