@@ -209,6 +209,19 @@ int RunBackfill(const BackfillOptions& o, StopSource stop) {
     return kExitConfig;
   }
 
+  // A console may have no intake_key when each enabled stream has its own;
+  // a disabled stream backfilled to the intake then has none at all.
+  if (!o.dry_run && o.output.empty() &&
+      stream_config->intake_key.kind == config::SecretRef::Kind::kLiteral &&
+      stream_config->intake_key.value.empty()) {
+    spdlog::error(
+        "No intake key for this stream: the console has no intake_key and the stream none of its "
+        "own; set consoles[].streams.{}.intake_key in {}, or write to a file with --output. "
+        "console={} stream={}",
+        o.stream, o.config_path, o.console, o.stream);
+    return kExitConfig;
+  }
+
   Runtime runtime(*config, stop.token());
   ConsoleRuntime& console = *runtime.FindConsole(o.console);
   state::FileStateStore files(config->state_dir);

@@ -61,22 +61,31 @@ void PrintSummary(const config::Config& c, std::FILE* out) {
         {"  account_ids", OrNone(console.account_ids, "(all the token can see)")},
     };
     std::fputs(FormatTable(rows).c_str(), out);
-    std::vector<std::vector<std::string>> streams = {{"    STREAM", "ENABLED", "INTERVAL",
+    std::vector<std::vector<std::string>> streams = {{"    STREAM", "KIND", "ENABLED", "INTERVAL",
                                                       "PAGE_SIZE", "START_FROM", "LOOKBACK",
                                                       "NEEDS PERMISSION"}};
+    std::vector<std::string> settings;  // graphql settings, shown below the table.
     for (const auto& s : console.streams) {
       const s1::StreamSpec* spec = s1::FindStream(s.name);
       const std::string permission = spec ? std::string(spec->permission) : "";
+      const std::string kind = spec ? std::string(s1::KindName(spec->kind)) : "";
       if (!s.enabled) {
-        streams.push_back({"    " + s.name, "no", "-", "-", "-", "-", permission});
+        streams.push_back({"    " + s.name, kind, "no", "-", "-", "-", "-", permission});
         continue;
       }
-      streams.push_back({"    " + s.name, "yes", Seconds(s.poll_interval_seconds),
+      streams.push_back({"    " + s.name, kind, "yes", Seconds(s.poll_interval_seconds),
                          std::to_string(s.page_size), s.start_from, Seconds(s.lookback_seconds),
                          permission});
+      if (spec != nullptr && spec->kind == s1::StreamKind::kGraphql) {
+        settings.push_back("    " + s.name + ": query " +
+                           (s.query_file.empty() ? "built-in" : "from " + s.query_file) +
+                           ", detection products " +
+                           (s.detection_products.empty() ? "all" : JoinNames(s.detection_products)));
+      }
     }
     std::fputs("  streams\n", out);
     std::fputs(FormatTable(streams).c_str(), out);
+    for (const std::string& line : settings) std::fprintf(out, "%s\n", line.c_str());
     // Where each enabled stream's events go (a stream may have its own intake).
     std::vector<std::vector<std::string>> intakes = {{"    STREAMS", "INTAKE_URL", "INTAKE_KEY"}};
     for (const IntakeDestination& d : IntakeDestinations(console)) {

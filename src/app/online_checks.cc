@@ -112,9 +112,12 @@ CheckLine StreamCheck(const s1::StreamSpec& spec, const Result<s1::Page>& page) 
                                      "revoked, or it lacks permission " +
                                      permission + ")"};
     case StatusCode::kPermissionDenied:
+      // site_ids/account_ids scope only rest requests (config warns for graphql).
       return {CheckLevel::kFail,
-              name + ": HTTP 403, permission " + permission +
-                  " missing (or the token's scope does not cover site_ids/account_ids)" +
+              name + ": HTTP 403, permission " + permission + " missing" +
+                  (spec.kind == s1::StreamKind::kRest
+                       ? " (or the token's scope does not cover site_ids/account_ids)"
+                       : "") +
                   (spec.forbidden_hint.empty() ? "" : "; " + std::string(spec.forbidden_hint))};
     default:
       return {CheckLevel::kFail, name + ": " + st.message()};

@@ -181,6 +181,10 @@ std::optional<std::string_view> Suggest(std::string_view key, const Keys& candid
 // Says where a key that is valid elsewhere belongs, or "".
 std::string WhereHint(std::string_view key, Where where) {
   const std::string k(key);
+  if (key == "intake_key" && where != Where::kConsole && where != Where::kStream) {
+    return "\"intake_key\" is set per console (consoles[i].intake_key) or per stream "
+           "(consoles[i].streams.<stream>.intake_key)";
+  }
   if (Contains(kConsoleOnlyKeys, key) && where != Where::kConsole) {
     return "\"" + k + "\" is set per console (consoles[i]." + k + ")";
   }

@@ -661,6 +661,10 @@ TEST_F(ConfigTest, ConsoleIntakeKeyNeededOnlyWhenAStreamHasNone) {
               HasSubstr("consoles[0].intake_key: required key is missing"));
   EXPECT_THAT(ErrorWithKinds(with(R"(, "agents": {"enabled": true, "intake_key": {"env": 7}})")),
               HasSubstr("consoles[0].streams.agents.intake_key.env: must be the name"));
+  // Not in defaults: a hint names both places it may go.
+  EXPECT_THAT(ErrorWithKinds(OneConsole("", R"(, "defaults": {"intake_key": "k"})")),
+              HasSubstr("\"intake_key\" is set per console (consoles[i].intake_key) or per "
+                        "stream (consoles[i].streams.<stream>.intake_key)"));
 }
 
 TEST_F(ConfigTest, GraphqlSettings) {
