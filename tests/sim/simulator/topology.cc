@@ -42,6 +42,41 @@ const std::vector<std::string>& UserNames() {
   return kUsers;
 }
 
+Agent MakeAgent(Rng& rng, IdSource& ids, int index, size_t group_count) {
+  // The draws keep the order of the original inline loop in MakeTopology, so
+  // a seed keeps producing the same topology.
+  Agent a;
+  a.id = ids.NextString();
+  a.uuid = rng.Hex(32);
+  const OsChoice& os = rng.Pick(kOses);
+  a.os_type = os.type;
+  a.os_name = os.name;
+  a.os_revision = os.revision;
+  const bool server = std::string_view(os.name).find("Server") != std::string_view::npos ||
+                      a.os_type == std::string("linux");
+  a.machine_type = server ? "server" : (rng.Chance(0.5) ? "laptop" : "desktop");
+  // A few hosts carry non-ASCII names, as some real fleets do.
+  if (index % 16 == 5) {
+    a.computer_name = "PC-ÉQUIPE-" + std::to_string(10 + index);
+  } else if (index % 16 == 11) {
+    a.computer_name = "端末-" + rng.UpperAlnum(4);
+  } else {
+    a.computer_name = (server ? "srv-" : "DESKTOP-") + rng.UpperAlnum(7);
+  }
+  a.version = rng.Pick(kAgentVersions);
+  auto octet = [&rng] { return std::to_string(rng.Between(1, 254)); };
+  a.ipv4 = "10." + Joined(3, ".", octet);
+  a.external_ip = "198.51.100." + octet();
+  a.mac = "00:50:56:" + Joined(3, ":", [&rng] { return rng.Hex(2); });
+  a.domain = rng.Pick(kDomains);
+  a.last_user = rng.Pick(UserNames());
+  // Registered some time in 2023-2025.
+  const int64_t seconds = rng.Between(0, 3LL * 365 * 86400);
+  a.registered_at = FormatIsoTime(1672531200000000 + seconds * 1000000 + rng.Between(0, 999999));
+  a.group = rng.Below(group_count);
+  return a;
+}
+
 Topology MakeTopology(Rng& rng, IdSource& ids) {
   static const char* kAccounts[] = {"Société Générale de Test", "Müller Logistik GmbH",
                                     "日本テスト株式会社", "Globex"};
@@ -62,38 +97,8 @@ Topology MakeTopology(Rng& rng, IdSource& ids) {
       }
     }
   }
-  for (int i = 0; i < 48; ++i) {
-    Agent a;
-    a.id = ids.NextString();
-    a.uuid = rng.Hex(32);
-    const OsChoice& os = rng.Pick(kOses);
-    a.os_type = os.type;
-    a.os_name = os.name;
-    a.os_revision = os.revision;
-    const bool server = std::string_view(os.name).find("Server") != std::string_view::npos ||
-                        a.os_type == std::string("linux");
-    a.machine_type = server ? "server" : (rng.Chance(0.5) ? "laptop" : "desktop");
-    // A few hosts carry non-ASCII names, as some real fleets do.
-    if (i % 16 == 5) {
-      a.computer_name = "PC-ÉQUIPE-" + std::to_string(10 + i);
-    } else if (i % 16 == 11) {
-      a.computer_name = "端末-" + rng.UpperAlnum(4);
-    } else {
-      a.computer_name = (server ? "srv-" : "DESKTOP-") + rng.UpperAlnum(7);
-    }
-    a.version = rng.Pick(kAgentVersions);
-    auto octet = [&rng] { return std::to_string(rng.Between(1, 254)); };
-    a.ipv4 = "10." + Joined(3, ".", octet);
-    a.external_ip = "198.51.100." + octet();
-    a.mac = "00:50:56:" + Joined(3, ":", [&rng] { return rng.Hex(2); });
-    a.domain = rng.Pick(kDomains);
-    a.last_user = rng.Pick(UserNames());
-    // Registered some time in 2023-2025.
-    const int64_t seconds = rng.Between(0, 3LL * 365 * 86400);
-    a.registered_at = FormatIsoTime(1672531200000000 + seconds * 1000000 + rng.Between(0, 999999));
-    a.group = rng.Below(t.groups.size());
-    t.agents.push_back(std::move(a));
-  }
+  for (int i = 0; i < kTopologyAgents; ++i)
+    t.agents.push_back(MakeAgent(rng, ids, i, t.groups.size()));
   return t;
 }
 

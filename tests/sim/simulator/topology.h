@@ -59,8 +59,16 @@ struct Topology {
   const Account& AccountOf(const Agent& a) const { return accounts[SiteOf(a).account]; }
 };
 
-// A fixed-size topology (4 accounts, 8 sites, 16 groups, 48 agents) drawn from `rng`.
+inline constexpr int kTopologyAgents = 48;
+
+// A fixed-size topology (4 accounts, 8 sites, 16 groups, kTopologyAgents
+// agents) drawn from `rng`.
 Topology MakeTopology(Rng& rng, IdSource& ids);
+
+// The agent numbered `index` (its name pattern depends on it), in one of
+// `group_count` groups. MakeTopology makes agents 0..kTopologyAgents-1; the
+// agents stream makes more past them with its own Rng and IdSource.
+Agent MakeAgent(Rng& rng, IdSource& ids, int index, size_t group_count);
 
 // User names seen on agents and in the console, some non-ASCII.
 const std::vector<std::string>& UserNames();
