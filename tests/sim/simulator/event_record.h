@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <limits>
 #include <string>
+#include <string_view>
 
 #include "simulator/stream.h"
 
@@ -13,16 +14,21 @@ inline constexpr int64_t kAlwaysVisible = std::numeric_limits<int64_t>::min();
 inline constexpr int64_t kNeverHidden = std::numeric_limits<int64_t>::max();
 
 struct EventRecord {
-  // Activities: createdAt/updatedAt; threats: threatInfo.createdAt/updatedAt;
-  // alerts: alertInfo.createdAt/updatedAt. Microseconds since the epoch.
+  // Activities, agents, groups, unified alerts: createdAt/updatedAt; threats:
+  // threatInfo.createdAt/updatedAt; alerts: alertInfo.createdAt/updatedAt.
+  // Microseconds since the epoch (whole milliseconds for unified alerts).
   int64_t created_us = 0;
   int64_t updated_us = 0;
-  // "id" (activities, threats) or "alertInfo.alertId" (alerts). Versions of
-  // one threat or alert share it; (time, id) is still unique because a
-  // thing's versions have strictly increasing update times.
+  // "id" (activities, threats, agents, groups), "alertInfo.alertId" (alerts)
+  // or the first 64 bits of a unified alert's UUID "id". Versions of one
+  // thing share it; (time, id) is still unique because a thing's versions
+  // have strictly increasing update times.
   uint64_t id = 0;
   std::string site_id;
   std::string account_id;
+  // Unified alerts: detectionSource.product ("EDR", "Identity", ...), for the
+  // detectionProduct filter. Points at static text; empty for other streams.
+  std::string_view product;
   // The row is served while visible_from_us <= now < hidden_from_us: late
   // indexing delays the first, a newer version ("latest" history) sets the second.
   int64_t visible_from_us = kAlwaysVisible;

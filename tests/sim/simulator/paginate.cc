@@ -86,11 +86,7 @@ Page RunQuery(std::span<const EventRecord> rows, const StreamSpec& spec, const Q
           first, end, *query.after,
           [&](const SortKey& k, const EventRecord& e) { return k < KeyOf(e, spec.primary); });
     }
-    const bool unscoped = query.site_ids.empty() && query.account_ids.empty();
-    const bool primary_bounds_only =
-        std::all_of(query.bounds.begin(), query.bounds.end(),
-                    [&](const TimeBound& b) { return b.field == spec.primary; });
-    if (all_visible && unscoped && primary_bounds_only) {
+    if (all_visible && query.OnlyBoundsOn(spec.primary)) {
       page.total_items = end - first;
     } else {
       for (auto it = first; it != end; ++it) {

@@ -74,7 +74,13 @@ uint64_t Fnv1a(std::string_view text) {
   return h;
 }
 
-uint64_t FilterHash(const StreamSpec& spec, const Query& q) {
+bool InScope(const std::vector<std::string>& allowed, const std::string& id) {
+  return allowed.empty() || std::binary_search(allowed.begin(), allowed.end(), id);
+}
+
+}  // namespace
+
+uint64_t FilterHashOf(const StreamSpec& spec, const Query& q) {
   std::vector<std::string> bounds;
   for (const auto& b : q.bounds) {
     bounds.push_back(std::to_string(static_cast<int>(b.field)) + "/" +
@@ -89,14 +95,13 @@ uint64_t FilterHash(const StreamSpec& spec, const Query& q) {
   for (const auto& s : q.site_ids) canonical += s + ";";
   canonical += "|";
   for (const auto& a : q.account_ids) canonical += a + ";";
+  // Only GraphQL queries have a product filter; REST hashes are unchanged by it.
+  if (q.products) {
+    canonical += "|products:";
+    for (const auto& p : *q.products) canonical += p + ";";
+  }
   return Fnv1a(canonical);
 }
-
-bool InScope(const std::vector<std::string>& allowed, const std::string& id) {
-  return allowed.empty() || std::binary_search(allowed.begin(), allowed.end(), id);
-}
-
-}  // namespace
 
 bool Query::Matches(const EventRecord& e) const {
   for (const auto& b : bounds) {
@@ -116,7 +121,16 @@ bool Query::Matches(const EventRecord& e) const {
         break;
     }
   }
+  if (products && !std::binary_search(products->begin(), products->end(), e.product)) {
+    return false;
+  }
   return InScope(site_ids, e.site_id) && InScope(account_ids, e.account_id);
+}
+
+bool Query::OnlyBoundsOn(TimeField field) const {
+  return site_ids.empty() && account_ids.empty() && !products &&
+         std::all_of(bounds.begin(), bounds.end(),
+                     [field](const TimeBound& b) { return b.field == field; });
 }
 
 Result<Query> ParseQuery(const StreamSpec& spec, const QueryParams& params) {
@@ -160,7 +174,7 @@ Result<Query> ParseQuery(const StreamSpec& spec, const QueryParams& params) {
     if (!ids.ok()) return ids.status();
     q.account_ids = std::move(*ids);
   }
-  q.filter_hash = FilterHash(spec, q);
+  q.filter_hash = FilterHashOf(spec, q);
   if (const std::string* text = First(params, "cursor")) {
     auto cursor = DecodeCursor(*text);
     if (!cursor.ok()) return cursor.status();

@@ -34,11 +34,17 @@ struct Query {
   std::vector<TimeBound> bounds;
   std::vector<std::string> site_ids;     // Empty = any site.
   std::vector<std::string> account_ids;  // Empty = any account.
-  std::optional<SortKey> after;          // From the cursor: serve rows past this one.
-  uint64_t filter_hash = 0;              // Of everything above except limit and after.
+  // GraphQL detectionProduct filter: allowed EventRecord::product values,
+  // sorted. nullopt = any product; empty = none (disjoint filters).
+  std::optional<std::vector<std::string>> products;
+  std::optional<SortKey> after;  // From the cursor: serve rows past this one.
+  uint64_t filter_hash = 0;      // Of everything above except limit and after.
 
-  // True if `e` passes the time bounds and the site/account scope.
+  // True if `e` passes the time bounds, the site/account scope and the product filter.
   bool Matches(const EventRecord& e) const;
+  // True if only bounds on `field` restrict the rows (no scope, no product
+  // filter): then a slice of rows sorted by `field` all match.
+  bool OnlyBoundsOn(TimeField field) const;
 };
 
 using QueryParams = std::multimap<std::string, std::string>;
@@ -47,5 +53,9 @@ using QueryParams = std::multimap<std::string, std::string>;
 // kInvalidArgument whose message is the API's error detail, e.g.
 // "limit: Must be between 1 and 1000".
 Result<Query> ParseQuery(const StreamSpec& spec, const QueryParams& params);
+
+// The hash a cursor carries: of `spec`'s name and `q`'s sort and filters
+// (not its limit or cursor). Set by ParseQuery; exposed for the GraphQL parser.
+uint64_t FilterHashOf(const StreamSpec& spec, const Query& q);
 
 }  // namespace s1c::sim
