@@ -28,11 +28,12 @@ bool TokenAuth::IsValid(std::string_view token) const {
   return false;
 }
 
-std::optional<std::string> TokenAuth::FromHeader(std::string_view header) {
-  // SentinelOne's scheme is "ApiToken"; the name is matched exactly.
-  constexpr std::string_view kScheme = "ApiToken ";
-  if (!header.starts_with(kScheme)) return std::nullopt;
-  std::string_view token = Trim(header.substr(kScheme.size()));
+std::optional<std::string> TokenAuth::FromHeader(std::string_view header, AuthScheme scheme) {
+  // SentinelOne's REST scheme is "ApiToken"; its GraphQL endpoints take the
+  // same token as "Bearer". The name is matched exactly.
+  const std::string_view prefix = scheme == AuthScheme::kApiToken ? "ApiToken " : "Bearer ";
+  if (!header.starts_with(prefix)) return std::nullopt;
+  std::string_view token = Trim(header.substr(prefix.size()));
   if (token.empty()) return std::nullopt;
   return std::string(token);
 }

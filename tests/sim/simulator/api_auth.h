@@ -8,6 +8,10 @@
 
 namespace s1c::sim {
 
+// The Authorization scheme an endpoint wants: the REST API's "ApiToken", or
+// "Bearer" (same token) on the Unified Alert Management GraphQL endpoint.
+enum class AuthScheme { kApiToken, kBearer };
+
 // Valid tokens are the fixed ones plus the lines of an optional token file,
 // re-read on every check so a test can rotate or revoke tokens by rewriting
 // the file. Thread-safe (no mutable state; the file is read per call).
@@ -20,9 +24,10 @@ class TokenAuth {
   // contributes no tokens.
   bool IsValid(std::string_view token) const;
 
-  // The token of an "Authorization: ApiToken <token>" header value, or
-  // nullopt for any other shape.
-  static std::optional<std::string> FromHeader(std::string_view header);
+  // The token of an "Authorization: <scheme> <token>" header value, or
+  // nullopt for any other shape (another scheme included).
+  static std::optional<std::string> FromHeader(std::string_view header,
+                                               AuthScheme scheme = AuthScheme::kApiToken);
 
  private:
   std::vector<std::string> tokens_;

@@ -33,18 +33,7 @@ void LiveFeeder::Emit(size_t stream, int64_t count) {
   EventStore& store = *stores_[stream];
   for (int64_t i = 0; i < count; ++i) {
     const int64_t time = burst ? burst_time : clock_.NowMicros();
-    LiveRow live;
-    switch (store.spec().kind) {
-      case StreamKind::kActivities:
-        live.row = generator_.LiveActivity(time);
-        break;
-      case StreamKind::kThreats:
-        live = generator_.LiveThreat(time);
-        break;
-      case StreamKind::kAlerts:
-        live = generator_.LiveAlert(time);
-        break;
-    }
+    LiveRow live = generator_.Live(store.spec().kind, time);
     if (options_.late_fraction > 0 && rng_.Chance(options_.late_fraction)) {
       live.row.visible_from_us = time + options_.late_ms * 1000;
     }

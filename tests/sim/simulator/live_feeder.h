@@ -1,8 +1,8 @@
 // LiveFeeder: keeps appending rows, as a busy console does (live mode).
 #pragma once
 
-#include <array>
 #include <cstdint>
+#include <vector>
 
 #include "common/rng.h"
 #include "s1c/core/clock.h"
@@ -14,10 +14,10 @@
 namespace s1c::sim {
 
 struct LiveOptions {
-  double rate_per_second = 0;  // Rows per second per stream.
-  int64_t late_ms = 0;         // Late rows become visible this long after their time...
-  double late_fraction = 0;    // ...and this fraction of rows is late.
-  uint64_t seed = 1;           // For the late/burst draws.
+  double rate_per_second = 0;   // Rows per second per live stream.
+  int64_t late_ms = 0;          // Late rows become visible this long after their time...
+  double late_fraction = 0;     // ...and this fraction of rows is late.
+  uint64_t seed = 1;            // For the late/burst draws.
   double duration_seconds = 0;  // Stop adding rows after this long (0 = until shut down).
 };
 
@@ -25,11 +25,12 @@ struct LiveOptions {
 // Run() blocks; all other access goes through the thread-safe stores.
 class LiveFeeder {
  public:
-  LiveFeeder(LiveOptions options, EventGenerator& generator, std::array<EventStore*, 3> stores,
+  // `stores` are the streams that gain rows.
+  LiveFeeder(LiveOptions options, EventGenerator& generator, std::vector<EventStore*> stores,
              SimStats& stats, Clock& clock)
       : options_(options),
         generator_(generator),
-        stores_(stores),
+        stores_(std::move(stores)),
         stats_(stats),
         clock_(clock),
         rng_(options.seed ^ 0x4c495645ull) {}
@@ -42,7 +43,7 @@ class LiveFeeder {
 
   LiveOptions options_;
   EventGenerator& generator_;
-  std::array<EventStore*, 3> stores_;
+  std::vector<EventStore*> stores_;
   SimStats& stats_;
   Clock& clock_;
   Rng rng_;

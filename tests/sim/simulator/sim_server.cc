@@ -5,6 +5,9 @@
 #include "common/gzip.h"
 #include "s1c/core/iso_time.h"
 #include "simulator/api_errors.h"
+#include "simulator/graphql_error.h"
+#include "simulator/graphql_page.h"
+#include "simulator/graphql_request.h"
 #include "simulator/paginate.h"
 #include "simulator/query.h"
 
@@ -25,19 +28,26 @@ void Reply(httplib::Response& res, int status, std::string_view body, const char
   res.set_content(std::string(body), type);
 }
 
+// GraphQL streams take the API token as "Bearer"; everything else as "ApiToken".
+AuthScheme SchemeOf(const std::string& scope) {
+  const StreamSpec* spec = FindStream(scope);
+  return spec != nullptr && spec->protocol == Protocol::kGraphql ? AuthScheme::kBearer
+                                                                 : AuthScheme::kApiToken;
+}
+
 }  // namespace
 
 const std::vector<std::string>& SimFaultModes() {
   static const std::vector<std::string> kModes = {
-      "none",      "rate_limit_html", "rate_limit_html_retry_after",
-      "error_500", "error_503",       "slow",
-      "drop",      "truncated",       "revoked"};
+      "none",         "rate_limit_html", "rate_limit_html_retry_after",
+      "error_500",    "error_503",       "slow",
+      "drop",         "truncated",       "revoked",
+      "graphql_error"};
   return kModes;
 }
 
-SimServer::SimServer(SimServerOptions options, std::array<EventStore*, 3> stores,
-                     const TokenAuth& auth, FaultSet& faults, SimStats& stats, Clock& clock,
-                     StopToken stop)
+SimServer::SimServer(SimServerOptions options, StreamStores stores, const TokenAuth& auth,
+                     FaultSet& faults, SimStats& stats, Clock& clock, StopToken stop)
     : options_(std::move(options)),
       stores_(stores),
       auth_(auth),
@@ -49,13 +59,21 @@ SimServer::SimServer(SimServerOptions options, std::array<EventStore*, 3> stores
 void SimServer::Register(httplib::Server& server) {
   const std::string api = kApiPrefix;
   for (EventStore* store : stores_) {
-    server.Get(api + std::string(store->spec().path),
-               [this, store](const httplib::Request& req, httplib::Response& res) {
-                 ServeApi(std::string(store->spec().name), req, res,
-                          [this, store](const httplib::Request& r, httplib::Response& s) {
-                            return ListEvents(*store, r, s);
-                          });
-               });
+    const std::string path = api + std::string(store->spec().path);
+    const std::string scope(store->spec().name);
+    if (store->spec().protocol == Protocol::kGraphql) {
+      server.Post(path, [this, store, scope](const httplib::Request& req, httplib::Response& res) {
+        ServeApi(scope, req, res, [this, store](const httplib::Request& r, httplib::Response& s) {
+          return GraphqlAlerts(*store, r, s);
+        });
+      });
+      continue;
+    }
+    server.Get(path, [this, store, scope](const httplib::Request& req, httplib::Response& res) {
+      ServeApi(scope, req, res, [this, store](const httplib::Request& r, httplib::Response& s) {
+        return ListEvents(*store, r, s);
+      });
+    });
   }
   server.Get(api + "system/status", [this](const httplib::Request& req, httplib::Response& res) {
     ServeApi("system/status", req, res, [](const httplib::Request&, httplib::Response& r) {
@@ -107,7 +125,8 @@ void SimServer::ServeApi(const std::string& scope, const httplib::Request& req,
   int64_t events = 0;
   if (fault && AnswerWithFault(*fault, res)) {
     // The fault is the answer.
-  } else if (auto token = TokenAuth::FromHeader(req.get_header_value("Authorization"));
+  } else if (auto token =
+                 TokenAuth::FromHeader(req.get_header_value("Authorization"), SchemeOf(scope));
              !token || !auth_.IsValid(*token)) {
     Reply(res, 401, kAuthFailedBody);
   } else if (options_.denied_streams.count(scope) > 0) {
@@ -147,6 +166,12 @@ bool SimServer::AnswerWithFault(const FaultRule& fault, httplib::Response& res) 
   }
   if (mode == "revoked") {
     Reply(res, 401, kAuthFailedBody);
+    return true;
+  }
+  if (mode == "graphql_error") {
+    // GraphQL reports failures inside a 200; a REST endpoint hit by this rule
+    // answers the same body, which its clients must treat as malformed.
+    Reply(res, 200, kGraphqlInternalErrorBody);
     return true;
   }
   if (mode == "slow") (void)clock_.SleepFor(fault.delay, stop_);
@@ -207,6 +232,25 @@ int64_t SimServer::ListEvents(EventStore& store, const httplib::Request& req,
   return served;
 }
 
+int64_t SimServer::GraphqlAlerts(EventStore& store, const httplib::Request& req,
+                                 httplib::Response& res) {
+  auto query = ParseGraphqlRequest(store.spec(), req.body, options_.missing_alert_fields);
+  if (!query.has_value()) {
+    Reply(res, 200, RenderGraphqlErrors(query.error()));
+    return 0;
+  }
+  const int64_t now = clock_.NowMicros();
+  int64_t served = 0;
+  res.body = store.ReadRows([&](std::span<const EventRecord> rows, bool all_visible) {
+    Page page = RunQuery(rows, store.spec(), *query, now, all_visible);
+    served = static_cast<int64_t>(page.items.size());
+    return RenderGraphqlPage(page, *query);
+  });
+  res.status = 200;
+  res.set_header("Content-Type", kJson);
+  return served;
+}
+
 void SimServer::TokenDetails(const httplib::Request& req, httplib::Response& res) {
   json body = json::parse(req.body, nullptr, /*allow_exceptions=*/false);
   const json* token = nullptr;
@@ -231,7 +275,7 @@ void SimServer::TokenDetails(const httplib::Request& req, httplib::Response& res
 void SimServer::Corpus(const httplib::Request& req, httplib::Response& res) {
   const StreamSpec* spec = FindStream(req.get_param_value("stream"));
   if (spec == nullptr) {
-    Reply(res, 400, R"({"error":"stream: expected activities, threats or alerts"})");
+    Reply(res, 400, json({{"error", "stream: expected " + StreamNameList()}}).dump());
     return;
   }
   EventStore& store = *stores_[static_cast<size_t>(spec->kind)];

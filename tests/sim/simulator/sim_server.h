@@ -1,7 +1,9 @@
 // SimServer: the HTTP face of the simulated SentinelOne console.
 //
-// Routes (v2.1, design.md section 5):
-//   GET  /web/api/v2.1/activities | threats | cloud-detection/alerts   list pages
+// Routes (v2.1, design.md sections 3 and 5):
+//   GET  /web/api/v2.1/activities | threats | cloud-detection/alerts | agents | groups
+//        list pages ("ApiToken" auth)
+//   POST /web/api/v2.1/unifiedalerts/graphql   alerts connection pages ("Bearer" auth)
 //   GET  /web/api/v2.1/system/status | system/info
 //   POST /web/api/v2.1/users/api-token-details
 // Control routes for tests (no auth):
@@ -16,6 +18,7 @@
 #include <cstdint>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "common/fault_rules.h"
 #include "s1c/core/clock.h"
@@ -32,14 +35,19 @@ const std::vector<std::string>& SimFaultModes();
 struct SimServerOptions {
   std::set<std::string> denied_streams;  // Stream names answered with 403.
   int64_t token_expires_at_us = 0;       // Reported by users/api-token-details.
+  // Alert fields the GraphQL schema lacks: a query naming one fails validation.
+  std::vector<std::string> missing_alert_fields;
 };
+
+// One store per stream, indexed by StreamKind.
+using StreamStores = std::array<EventStore*, kStreamCount>;
 
 // Borrows everything it is given; all must outlive the server. Handlers run
 // on httplib's worker threads; the shared pieces are thread-safe.
 class SimServer {
  public:
-  SimServer(SimServerOptions options, std::array<EventStore*, 3> stores, const TokenAuth& auth,
-            FaultSet& faults, SimStats& stats, Clock& clock, StopToken stop);
+  SimServer(SimServerOptions options, StreamStores stores, const TokenAuth& auth, FaultSet& faults,
+            SimStats& stats, Clock& clock, StopToken stop);
 
   // Installs the routes on `server`.
   void Register(httplib::Server& server);
@@ -47,8 +55,9 @@ class SimServer {
  private:
   using Handler = std::function<int64_t(const httplib::Request&, httplib::Response&)>;
 
-  // Runs faults, auth and permission checks around `handle`, which fills
-  // `res` and returns the number of events it put in the body.
+  // Runs faults, auth (in the scheme of the scope's stream) and permission
+  // checks around `handle`, which fills `res` and returns the number of
+  // events it put in the body.
   void ServeApi(const std::string& scope, const httplib::Request& req, httplib::Response& res,
                 const Handler& handle);
   // Answers with `fault` and returns true, or returns false when the request
@@ -60,13 +69,15 @@ class SimServer {
   static void DamageAnswer(const FaultRule& fault, httplib::Response& res);
 
   int64_t ListEvents(EventStore& store, const httplib::Request& req, httplib::Response& res);
+  // The GraphQL alerts query; errors are HTTP 200 with an "errors" array.
+  int64_t GraphqlAlerts(EventStore& store, const httplib::Request& req, httplib::Response& res);
   void TokenDetails(const httplib::Request& req, httplib::Response& res);
   void Corpus(const httplib::Request& req, httplib::Response& res);
   void Stats(httplib::Response& res);
   void Fault(const httplib::Request& req, httplib::Response& res);
 
   SimServerOptions options_;
-  std::array<EventStore*, 3> stores_;
+  StreamStores stores_;
   const TokenAuth& auth_;
   FaultSet& faults_;
   SimStats& stats_;

@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 #include <array>
 #include <cstdio>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -32,6 +33,10 @@ struct Flags {
   int64_t activities = 1000;
   int64_t threats = 100;
   int64_t alerts = 0;
+  int64_t agents = 0;
+  int64_t groups = 0;
+  int64_t unified_alerts = 0;
+  std::vector<std::string> uam_missing_fields;
   std::string start = "2026-01-01T00:00:00Z";
   int64_t span_seconds = 86400;
   std::string threat_history = "all";
@@ -58,7 +63,7 @@ void AddFlags(CLI::App& app, Flags& f) {
   app.add_option("--token-expires-at", f.token_expires_at,
                  "Expiry reported by users/api-token-details (ISO-8601; default now + 180 days)");
   app.add_option("--deny-stream", f.denied_streams,
-                 "Answer 403 on this stream (activities|threats|alerts; repeatable)");
+                 "Answer 403 on this stream (" + StreamNameList() + "; repeatable)");
   app.add_option("--seed", f.seed, "Seed of the generated data and of fault draws")
       ->capture_default_str();
   app.add_option("--activities", f.activities, "Activities in the initial corpus")
@@ -67,16 +72,28 @@ void AddFlags(CLI::App& app, Flags& f) {
       ->capture_default_str();
   app.add_option("--alerts", f.alerts, "Alerts in the initial corpus (each with 1-2 versions)")
       ->capture_default_str();
+  app.add_option("--agents", f.agents, "Agents in the initial corpus (each with 1-3 versions)")
+      ->capture_default_str();
+  app.add_option("--groups", f.groups, "Groups in the initial corpus (each with 1-2 versions)")
+      ->capture_default_str();
+  app.add_option("--unified-alerts", f.unified_alerts,
+                 "Unified (GraphQL) alerts in the initial corpus (each with 1-3 versions)")
+      ->capture_default_str();
+  app.add_option("--uam-missing-field", f.uam_missing_fields,
+                 "An Alert field the GraphQL schema lacks: a query naming it fails validation "
+                 "(repeatable)");
   app.add_option("--start", f.start, "Start of the corpus time range (ISO-8601)")
       ->capture_default_str();
   app.add_option("--span-seconds", f.span_seconds, "Length of the corpus time range")
       ->capture_default_str();
-  app.add_option(
-         "--threat-history", f.threat_history,
-         "all: every threat/alert version is a row; latest: only the current version is visible")
+  app.add_option("--threat-history", f.threat_history,
+                 "For every versioned stream (threats, alerts, agents, groups, unified alerts). "
+                 "all: every version is a row; latest: only the current version is visible")
       ->check(CLI::IsMember({"all", "latest"}))
       ->capture_default_str();
-  app.add_option("--live-rate", f.live_rate, "Live mode: new rows per second per stream (0 = off)")
+  app.add_option("--live-rate", f.live_rate,
+                 "Live mode: new rows per second per stream (0 = off); activities, threats and "
+                 "alerts always, agents, groups and unified alerts when their count is > 0")
       ->capture_default_str();
   app.add_option("--live-seconds", f.live_seconds,
                  "Live mode: stop adding rows after this many seconds (0 = never)");
@@ -87,12 +104,16 @@ void AddFlags(CLI::App& app, Flags& f) {
   app.add_option(
       "--fault", f.faults,
       "Fault rule MODE[:PROBABILITY[:key=value,...]] (repeatable); modes: rate_limit_html, "
-      "rate_limit_html_retry_after, error_500, error_503, slow, drop, truncated, revoked");
+      "rate_limit_html_retry_after, error_500, error_503, slow, drop, truncated, revoked, "
+      "graphql_error");
 }
 
 // Returns an error message, or "" when the flags are consistent.
 std::string Validate(const Flags& f) {
-  if (f.activities < 0 || f.threats < 0 || f.alerts < 0) return "corpus sizes must be >= 0";
+  if (f.activities < 0 || f.threats < 0 || f.alerts < 0 || f.agents < 0 || f.groups < 0 ||
+      f.unified_alerts < 0) {
+    return "corpus sizes must be >= 0";
+  }
   if (f.span_seconds <= 0) return "--span-seconds must be > 0";
   if (f.live_rate < 0) return "--live-rate must be >= 0";
   if (f.live_seconds < 0) return "--live-seconds must be >= 0";
@@ -100,7 +121,7 @@ std::string Validate(const Flags& f) {
   if (f.late_fraction < 0 || f.late_fraction > 1) return "--late-fraction must be between 0 and 1";
   for (const auto& name : f.denied_streams) {
     if (FindStream(name) == nullptr)
-      return "--deny-stream " + name + ": expected activities, threats or alerts";
+      return "--deny-stream " + name + ": expected " + StreamNameList();
   }
   if (f.tokens.empty() && f.token_file.empty())
     return "give at least one --token or a --token-file";
@@ -119,7 +140,11 @@ int Run(const Flags& f) {
     return 2;
   }
   SimServerOptions server_options;
-  server_options.denied_streams.insert(f.denied_streams.begin(), f.denied_streams.end());
+  // Scopes are stream names; a path (cloud-detection/alerts) means its stream.
+  for (const auto& name : f.denied_streams) {
+    server_options.denied_streams.insert(std::string(FindStream(name)->name));
+  }
+  server_options.missing_alert_fields = f.uam_missing_fields;
   server_options.token_expires_at_us = clock.NowMicros() + 180LL * 86400 * 1000000;
   if (!f.token_expires_at.empty()) {
     auto expiry = ParseIsoTime(f.token_expires_at);
@@ -145,18 +170,31 @@ int Run(const Flags& f) {
   corpus_options.activities = f.activities;
   corpus_options.threats = f.threats;
   corpus_options.alerts = f.alerts;
+  corpus_options.agents = f.agents;
+  corpus_options.groups = f.groups;
+  corpus_options.unified_alerts = f.unified_alerts;
   corpus_options.start_us = *start;
   corpus_options.span_us = f.span_seconds * 1000000;
   corpus_options.history = f.threat_history == "latest" ? HistoryMode::kLatest : HistoryMode::kAll;
   EventGenerator generator(corpus_options);
   Corpus corpus = generator.Generate();
-  EventStore activities(SpecOf(StreamKind::kActivities));
-  EventStore threats(SpecOf(StreamKind::kThreats));
-  EventStore alerts(SpecOf(StreamKind::kAlerts));
-  activities.Reset(std::move(corpus.activities));
-  threats.Reset(std::move(corpus.threats));
-  alerts.Reset(std::move(corpus.alerts));
-  const std::array<EventStore*, 3> stores = {&activities, &threats, &alerts};
+  std::array<std::unique_ptr<EventStore>, kStreamCount> owned;
+  StreamStores stores;
+  for (size_t i = 0; i < kStreamCount; ++i) {
+    owned[i] = std::make_unique<EventStore>(kStreams[i]);
+    owned[i]->Reset(std::move(corpus.Of(kStreams[i].kind)));
+    stores[i] = owned[i].get();
+  }
+  // Activities, threats and alerts have always been live; the newer streams
+  // only when asked for (a non-zero count), so runs that do not use them
+  // (benchmarks, older tests) do not pay for them.
+  auto store_of = [&stores](StreamKind kind) { return stores[static_cast<size_t>(kind)]; };
+  std::vector<EventStore*> live_stores = {store_of(StreamKind::kActivities),
+                                          store_of(StreamKind::kThreats),
+                                          store_of(StreamKind::kAlerts)};
+  if (f.agents > 0) live_stores.push_back(store_of(StreamKind::kAgents));
+  if (f.groups > 0) live_stores.push_back(store_of(StreamKind::kGroups));
+  if (f.unified_alerts > 0) live_stores.push_back(store_of(StreamKind::kUnifiedAlerts));
 
   auto server = MakeServer(f.listen);
   if (!server.ok()) {
@@ -170,12 +208,14 @@ int Run(const Flags& f) {
   sim.Register(**server);
 
   LiveFeeder feeder(LiveOptions{f.live_rate, f.late_ms, f.late_fraction, f.seed, f.live_seconds},
-                    generator, stores, stats, clock);
+                    generator, std::move(live_stores), stats, clock);
   std::thread live([&] { feeder.Run(stop.token()); });
   if (f.listen.verbose) {
-    std::fprintf(stderr,
-                 "Simulator ready. activities=%zu threats=%zu alerts=%zu seed=%llu live_rate=%g\n",
-                 activities.size(), threats.size(), alerts.size(),
+    std::string sizes_text;
+    for (EventStore* store : stores) {
+      sizes_text += " " + std::string(store->spec().name) + "=" + std::to_string(store->size());
+    }
+    std::fprintf(stderr, "Simulator ready.%s seed=%llu live_rate=%g\n", sizes_text.c_str(),
                  static_cast<unsigned long long>(f.seed), f.live_rate);
   }
   Status served = ServeUntilSignalled(**server, f.listen, [&] { stop.RequestStop(); });

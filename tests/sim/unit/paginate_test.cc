@@ -24,12 +24,12 @@ std::vector<EventRecord> SortedRows(StreamKind stream, uint64_t seed = 11) {
   o.activities = 600;
   o.threats = 80;
   o.alerts = 60;
+  o.agents = 120;
+  o.groups = 40;
   EventGenerator gen(o);
   Corpus c = gen.Generate();
   EventStore store(SpecOf(stream));
-  store.Reset(stream == StreamKind::kActivities ? std::move(c.activities)
-              : stream == StreamKind::kThreats  ? std::move(c.threats)
-                                                : std::move(c.alerts));
+  store.Reset(std::move(c.Of(stream)));
   return store.Read([](std::span<const EventRecord> rows) {
     return std::vector<EventRecord>(rows.begin(), rows.end());
   });
@@ -133,7 +133,8 @@ TEST_P(PaginateStreamTest, FiltersCombineWithPaging) {
 
 INSTANTIATE_TEST_SUITE_P(AllStreams, PaginateStreamTest,
                          ::testing::Values(StreamKind::kActivities, StreamKind::kThreats,
-                                           StreamKind::kAlerts));
+                                           StreamKind::kAlerts, StreamKind::kAgents,
+                                           StreamKind::kGroups));
 
 TEST(PaginateTest, PageBoundariesFallInsideRunsOfEqualTimestamps) {
   const auto rows = SortedRows(StreamKind::kActivities);
