@@ -2,7 +2,9 @@
 # See s1-collector work without a SentinelOne console: builds everything,
 # starts the bundled SentinelOne simulator and a Sekoia intake sink on
 # 127.0.0.1, runs `s1-collector run` until the simulator's backlog is
-# delivered, prints what arrived, and stops everything cleanly.
+# delivered, prints what arrived per stream and per intake, and stops
+# everything cleanly. Every stream is on; unified alerts go to their own
+# intake key, as a Sekoia.io intake parses one format.
 #   scripts/demo.sh [--activities N] [--threats N]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,12 +39,15 @@ wait_for_port() {  # FILE
   echo "demo: a server did not start; see $OUT/*.log" >&2; exit 1
 }
 
-echo "== Starting the SentinelOne simulator ($ACTIVITIES activities, $THREATS threats) and the intake sink"
+STREAMS="activities threats alerts unified_alerts agents groups"
+echo "== Starting the SentinelOne simulator ($ACTIVITIES activities, $THREATS threats, alerts,"
+echo "   unified alerts, agents, groups) and the intake sink (two intake keys)"
 "$BUILD_DIR/tests/sim/s1-simulator" --port 0 --port-file "$OUT/sim.port" --token demo-api-token \
-  --activities "$ACTIVITIES" --threats "$THREATS" --seed 42 >"$OUT/simulator.log" 2>&1 &
+  --activities "$ACTIVITIES" --threats "$THREATS" --alerts 200 --unified-alerts 400 --agents 300 \
+  --groups 20 --seed 42 >"$OUT/simulator.log" 2>&1 &
 pids+=($!)
 "$BUILD_DIR/tests/sim/intake-sink" --port 0 --port-file "$OUT/sink.port" --key demo-intake-key=demo \
-  --out-dir "$OUT/sink" >"$OUT/sink.log" 2>&1 &
+  --key demo-alerts-intake-key=demo-unified-alerts --out-dir "$OUT/sink" >"$OUT/sink.log" 2>&1 &
 pids+=($!)
 wait_for_port "$OUT/sim.port"
 wait_for_port "$OUT/sink.port"
@@ -52,7 +57,8 @@ SINK="http://127.0.0.1:$(cat "$OUT/sink.port")"
 umask 077  # The config holds the (demo) secrets inline.
 cat >"$OUT/config.json" <<JSON
 {
-  // Written by scripts/demo.sh: one console (the simulator), one intake (the sink).
+  // Written by scripts/demo.sh: one console (the simulator), every stream,
+  // unified alerts to their own intake key (the sink stands for both intakes).
   "state_dir": "$OUT/state",
   "defaults": {"start_from": "2025-12-31T00:00:00Z", "poll_interval_seconds": 2},
   "consoles": [
@@ -61,14 +67,22 @@ cat >"$OUT/config.json" <<JSON
       "url": "$SIM",
       "api_token": "demo-api-token",
       "intake_key": "demo-intake-key",
-      "intake_url": "$SINK"
+      "intake_url": "$SINK",
+      "streams": {
+        "activities": {"enabled": true},
+        "threats": {"enabled": true},
+        "alerts": {"enabled": true},
+        "unified_alerts": {"enabled": true, "intake_key": "demo-alerts-intake-key"},
+        "agents": {"enabled": true},
+        "groups": {"enabled": true}
+      }
     }
   ]
 }
 JSON
 
 expected=0
-for stream in activities threats; do
+for stream in $STREAMS; do
   n=$(curl -sf "$SIM/_sim/corpus?stream=$stream" | wc -l)
   expected=$((expected + n))
 done
@@ -89,18 +103,23 @@ kill -TERM "$collector"
 wait "$collector" || { echo "demo: the collector exited with an error; see $OUT/collector.log" >&2; exit 1; }
 
 echo
-echo "== What arrived at the intake"
-for stream in activities threats; do
+echo "== What arrived, per stream"
+for stream in $STREAMS; do
   n=$(curl -sf "$SIM/_sim/corpus?stream=$stream" | wc -l)
   # events_done in the stream's checkpoint: what the intake acknowledged.
   acked=$(tr -d ' \n' <"$OUT/state/demo/$stream.json" | sed -n 's/.*"events_done":\([0-9]*\).*/\1/p')
-  echo "  $stream: $n served by the simulator, ${acked:-0} delivered and checkpointed"
+  printf '  %-15s %6d served by the simulator, %6d delivered and checkpointed\n' "$stream:" "$n" "${acked:-0}"
+done
+echo
+echo "== Per intake key"
+for f in "$OUT"/sink/*.ndjson; do
+  printf '  %-40s %6d events\n' "$(basename "$f")" "$(wc -l <"$f")"
 done
 echo "  delivered to the intake: $delivered events (expected $expected) in $(( (end - start) / 1000000 )) ms"
 echo "  intake sink stats: $(curl -sf "$SINK/_sink/stats")"
 echo
-echo "== One delivered event (first line of $OUT/sink/demo.ndjson, first 400 bytes)"
-head -n 1 "$OUT/sink/demo.ndjson" | cut -c1-400
+echo "== One delivered unified alert (first line of $OUT/sink/demo-unified-alerts.ndjson, first 400 bytes)"
+head -n 1 "$OUT/sink/demo-unified-alerts.ndjson" | cut -c1-400
 echo
 echo "== Checkpoints"
 for f in "$OUT"/state/demo/*.json; do echo "  $f: $(tr -d ' \n' <"$f" | cut -c1-200)"; done

@@ -1,5 +1,6 @@
-// The chaos run (issue 3): three consoles, two streams each, 50,000+ events
-// with timestamp ties, late-indexed events and threat updates; about 10% of
+// The chaos run (issue 3): three consoles, three streams each (unified
+// alerts over GraphQL among them), 50,000+ events with timestamp ties,
+// late-indexed events and threat and alert updates; about 10% of
 // API requests fail in assorted ways, the intake has two outages of 10+ s,
 // and the collector is SIGKILLed three times at random moments. Afterwards
 // nothing may be missing or altered, and duplicates may not exceed what was
@@ -22,12 +23,13 @@ using std::chrono::seconds;
 
 constexpr int kConsoles = 3;
 constexpr int kLiveSeconds = 25;
+const char* const kStreams[] = {"activities", "threats", "unified_alerts"};
 
 // Events the checkpoints say were delivered, over every console and stream.
 int64_t CommittedEvents(const std::filesystem::path& state_dir) {
   int64_t total = 0;
   for (int c = 0; c < kConsoles; ++c) {
-    for (const char* stream : {"activities", "threats"}) {
+    for (const char* stream : kStreams) {
       const auto path = state_dir / ("c" + std::to_string(c)) / (std::string(stream) + ".json");
       if (std::filesystem::exists(path))
         total += json::parse(ReadFile(path)).value("events_done", int64_t{0});
@@ -54,14 +56,17 @@ TEST(ChaosTest, NothingLostNothingAlteredDuplicatesBoundedByInFlight) {
         SimulatorBinary(),
         std::vector<std::string>{
             "--token", "tok-chaos-" + std::to_string(c), "--seed", std::to_string(100 + c),
-            "--activities", "15000", "--threats", "700", "--threat-history", "all",
+            "--activities", "15000", "--threats", "700", "--unified-alerts", "700",
+            "--threat-history", "all",
             // Live events for a while, 5% of them indexed 3 s late.
             "--live-rate", "15", "--live-seconds", std::to_string(kLiveSeconds), "--late-ms",
             "3000", "--late-fraction", "0.05",
             // About 10% of API requests fail, in assorted ways.
             "--fault", "rate_limit_html:0.02", "--fault",
             "rate_limit_html_retry_after:0.02:retry_after_seconds=1", "--fault", "error_500:0.02",
-            "--fault", "error_503:0.02", "--fault", "drop:0.01", "--fault", "truncated:0.01"},
+            "--fault", "error_503:0.02", "--fault", "drop:0.01", "--fault", "truncated:0.01",
+            // GraphQL's own errors come with HTTP 200.
+            "--fault", "graphql_error:0.02:streams=unified_alerts"},
         dir.path(), "sim-" + std::to_string(c)));
   }
   std::vector<std::string> sink_args;
@@ -74,9 +79,10 @@ TEST(ChaosTest, NothingLostNothingAlteredDuplicatesBoundedByInFlight) {
 
   json consoles = json::array();
   for (int c = 0; c < kConsoles; ++c) {
-    consoles.push_back(ConsoleConfig("c" + std::to_string(c), *sims[c],
-                                     "tok-chaos-" + std::to_string(c),
-                                     "key-chaos-" + std::to_string(c), sink));
+    json console = ConsoleConfig("c" + std::to_string(c), *sims[c], "tok-chaos-" + std::to_string(c),
+                                 "key-chaos-" + std::to_string(c), sink);
+    console["streams"]["unified_alerts"] = {{"enabled", true}};
+    consoles.push_back(std::move(console));
   }
   const auto state_dir = dir.path() / "state";
   const auto config = dir.path() / "config.json";
@@ -140,7 +146,7 @@ TEST(ChaosTest, NothingLostNothingAlteredDuplicatesBoundedByInFlight) {
   std::vector<std::vector<std::string>> expected(kConsoles);
   size_t expected_total = 0;
   for (int c = 0; c < kConsoles; ++c) {
-    for (const char* stream : {"activities", "threats"}) {
+    for (const char* stream : kStreams) {
       auto corpus = SimCorpus(*sims[c], stream);
       expected[c].insert(expected[c].end(), corpus.begin(), corpus.end());
     }

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <ctime>
+#include <sstream>
 
 #include "harness.h"
 
@@ -30,6 +31,17 @@ RunResult CheckConfig(const TempDir& dir, const std::filesystem::path& config,
   r.status = p.Wait(std::chrono::minutes(2)).value_or(-1);
   r.output = p.Output();
   return r;
+}
+
+// Whether one line of `text` holds every one of `parts`.
+bool HasLineWith(const std::string& text, const std::vector<std::string>& parts) {
+  std::stringstream ss(text);
+  for (std::string line; std::getline(ss, line);) {
+    bool all = true;
+    for (const std::string& p : parts) all = all && line.find(p) != std::string::npos;
+    if (all) return true;
+  }
+  return false;
 }
 
 std::filesystem::path Write(const TempDir& dir, const std::string& name, const std::string& text) {
@@ -157,8 +169,8 @@ TEST(CheckConfigTest, ValidConfigPrintsASummaryWithoutSecrets) {
   ASSERT_EQ(r.status, 0) << r.output;
   for (const char* expected :
        {"is valid", "console \"first\"", "console \"second\"", "http://127.0.0.1:1",
-        "*** (inline value)", "*** (env S1C_IT_CHECK_KEY)", "token-b)", "http://***@127.0.0.1:3128",
-        "alerts      yes", "90s", "200", "7d", "Activity Page.view", "Custom Alerts.view",
+        "*** (inline value)", "*** (env S1C_IT_CHECK_KEY, set on the console)", "token-b)", "http://***@127.0.0.1:3128",
+        "alerts          rest     yes", "90s", "200", "7d", "Activity Page.view", "Custom Alerts.view",
         "state_dir"}) {
     EXPECT_NE(r.output.find(expected), std::string::npos) << expected << "\n" << r.output;
   }
@@ -253,6 +265,91 @@ TEST(CheckConfigTest, OnlineTellsRevokedTokensMissingPermissionsAndExpiryApart) 
 
   EXPECT_EQ(out.find(kToken), std::string::npos) << "token leaked:\n" << out;
   EXPECT_EQ(out.find(kKey), std::string::npos) << "intake key leaked:\n" << out;
+}
+
+// Every stream kind is checked online with the permission it needs, each
+// stream's intake is shown with where its key comes from, and each distinct
+// intake is tested once however many consoles and streams send there.
+TEST(CheckConfigTest, EveryStreamKindAndEachDistinctIntakeOnce) {
+  TempDir dir;
+  Server sim(SimulatorBinary(),
+             {"--token", kToken, "--activities", "20", "--threats", "3", "--unified-alerts", "7",
+              "--agents", "4", "--groups", "2", "--deny-stream", "alerts"},
+             dir.path(), "sim");
+  const std::string alerts_key = std::string(kKey) + "-uam";
+  const std::string inventory_key = std::string(kKey) + "-inv";
+  Server sink(SinkBinary(),
+              {"--key", std::string(kKey) + "=events", "--key", alerts_key + "=uam", "--key",
+               inventory_key + "=inv", "--out-dir", (dir.path() / "sink").string()},
+              dir.path(), "sink");
+  auto console = [&](const std::string& name) {
+    return json{{"name", name},
+                {"url", sim.url()},
+                {"api_token", kToken},
+                {"intake_key", kKey},
+                {"intake_url", sink.url()},
+                {"streams",
+                 {{"alerts", {{"enabled", true}}},
+                  {"unified_alerts", {{"enabled", true}, {"intake_key", alerts_key}}},
+                  {"agents", {{"enabled", true}, {"intake_key", inventory_key}}},
+                  {"groups", {{"enabled", true}, {"intake_key", inventory_key}}}}}};
+  };
+  const auto config = Write(dir, "all.json",
+                            json{{"state_dir", (dir.path() / "state").string()},
+                                 {"defaults", {{"start_from", "2025-12-31T00:00:00Z"}}},
+                                 {"consoles", json::array({console("one"), console("two")})}}
+                                .dump());
+  const RunResult r = CheckConfig(dir, config, "all.log", true);
+  EXPECT_EQ(r.status, 1) << r.output;  // The alerts stream is denied.
+  const std::string& out = r.output;
+  // The summary: where each stream's events go, and whence its key.
+  EXPECT_TRUE(HasLineWith(out, {"activities, threats, alerts  ", sink.url(),
+                                "*** (inline value, set on the console)"}))
+      << out;
+  EXPECT_TRUE(HasLineWith(out, {"unified_alerts  ", sink.url(), "set on the stream"})) << out;
+  EXPECT_TRUE(HasLineWith(out, {"agents, groups  ", sink.url(), "set on the stream"})) << out;
+  EXPECT_TRUE(HasLineWith(out, {"unified_alerts  ", "graphql", "yes"})) << out;
+
+  const size_t two = out.find("console \"two\" (");
+  ASSERT_NE(two, std::string::npos) << out;
+  const std::string one_part = out.substr(0, two);
+  const std::string two_part = out.substr(two);
+  EXPECT_TRUE(HasLineWith(one_part, {"ok    unified_alerts: readable, permission Alerts.view "
+                                     "(Unified Alert Management) present; ",
+                                     " events since start_from"}))
+      << one_part;
+  EXPECT_EQ(one_part.find("unified_alerts: readable, permission Alerts.view (Unified Alert "
+                          "Management) present; 0 events"),
+            std::string::npos)
+      << one_part;
+  EXPECT_NE(one_part.find("ok    agents: readable, permission Endpoints.view present"),
+            std::string::npos)
+      << one_part;
+  EXPECT_NE(one_part.find("ok    groups: readable, permission Groups.view present"),
+            std::string::npos)
+      << one_part;
+  EXPECT_NE(one_part.find("FAIL  alerts: HTTP 403, permission Custom Alerts.view missing"),
+            std::string::npos)
+      << one_part;
+  EXPECT_NE(one_part.find("no Custom Rules"), std::string::npos) << one_part;
+  // Three intakes, each tested once, in the first console...
+  EXPECT_NE(one_part.find("ok    intake key accepted (POST " + sink.url() +
+                          "/batch with an empty batch: HTTP 200) [streams: activities, threats, "
+                          "alerts]"),
+            std::string::npos)
+      << one_part;
+  EXPECT_NE(one_part.find("[streams: unified_alerts]"), std::string::npos) << one_part;
+  EXPECT_NE(one_part.find("[streams: agents, groups]"), std::string::npos) << one_part;
+  // ...and not again for the second.
+  EXPECT_EQ(two_part.find("intake key accepted"), std::string::npos) << two_part;
+  EXPECT_NE(two_part.find("checked above, console \"one\" [streams: agents, groups]"),
+            std::string::npos)
+      << two_part;
+  const json stats = json::parse(HttpGet(sink.port(), "/_sink/stats"));
+  EXPECT_EQ(stats["batches"], 3) << stats.dump();
+  for (const std::string& secret : {std::string(kToken), std::string(kKey)}) {
+    EXPECT_EQ(out.find(secret), std::string::npos) << "secret leaked:\n" << out;
+  }
 }
 
 }  // namespace
