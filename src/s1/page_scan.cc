@@ -56,9 +56,15 @@ Status ExpectBodyEnd(Scanner& s, std::string_view body) {
       "body starts");
 }
 
-bool EventTargets(const StreamSpec& spec, std::span<Target, 2> targets) {
-  return json_scan::ParsePointer(spec.key_pointer, &targets[0]) &&
-         json_scan::ParsePointer(spec.time_pointer, &targets[1]);
+Status StartPage(const StreamSpec& spec, std::string body, std::span<Target, 2> targets,
+                 Page* page) {
+  if (!json_scan::ParsePointer(spec.key_pointer, &targets[0]) ||
+      !json_scan::ParsePointer(spec.time_pointer, &targets[1])) {
+    return Internal("stream " + std::string(spec.name) + " has a bad key or time pointer");
+  }
+  page->text = std::make_shared<PageText>();
+  page->text->body = std::move(body);
+  return Status::Ok();
 }
 
 std::string ExtractKeyAndTime(const StreamSpec& spec, std::string_view body, const Found& key,

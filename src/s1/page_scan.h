@@ -54,9 +54,11 @@ Status ExpectBodyObject(Scanner& s, std::string_view body, const char* expected)
 // After the body object: only whitespace may follow.
 Status ExpectBodyEnd(Scanner& s, std::string_view body);
 
-// Watch targets for the key and time of `spec`'s events: [0] key, [1] time.
-// Returns false for a row whose pointers do not parse (a bug in the table).
-bool EventTargets(const StreamSpec& spec, std::span<Target, 2> targets);
+// Makes `page` own `body` and sets the watch targets for the key and time
+// of `spec`'s events ([0] key, [1] time). kInternal for a row whose
+// pointers do not parse (a bug in the table).
+Status StartPage(const StreamSpec& spec, std::string body, std::span<Target, 2> targets,
+                 Page* page);
 
 // Reads the event object at the scanner (depth = containers open around
 // it) into page->events: its exact bytes, key and time. `label` names it in

@@ -87,12 +87,8 @@ class RestPageApi final : public PageApi {
 
   Result<Page> ParseBody(const StreamSpec& spec, std::string body_text) const override {
     std::array<Target, 2> targets;
-    if (!EventTargets(spec, targets)) {
-      return Internal("stream " + std::string(spec.name) + " has a bad key or time pointer");
-    }
     Page page;
-    page.text = std::make_shared<PageText>();
-    page.text->body = std::move(body_text);
+    S1C_RETURN_IF_ERROR(StartPage(spec, std::move(body_text), targets, &page));
     const std::string_view body = page.text->body;
 
     Scanner s(body);
