@@ -23,7 +23,7 @@ BUILD_DIR=${FUZZ_BUILD_DIR:-build-fuzz}
 OUT=${FUZZ_OUT:-$BUILD_DIR/findings}
 JOBS=${FUZZ_JOBS:-2}
 
-command -v clang++ >/dev/null || { echo "fuzz.sh: clang++ not found (scripts/install-deps.sh installs it)" >&2; exit 1; }
+command -v clang++ >/dev/null || { echo "fuzz.sh: clang++ not found (scripts/install-deps.sh --fuzz installs it)" >&2; exit 1; }
 
 CC=clang CXX=clang++ cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DS1C_WERROR=ON -DS1C_FUZZ=ON -DS1C_BUILD_TESTS=OFF >/dev/null

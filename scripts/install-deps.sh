@@ -18,15 +18,22 @@ BUILD_PACKAGES=(
 TEST_PACKAGES=(
   libgtest-dev libgmock-dev googletest
   openssl ca-certificates procps curl
-  # Fuzz targets (scripts/fuzz.sh): clang with libFuzzer and the sanitizer
-  # runtimes; llvm-14 for llvm-symbolizer (readable stack traces).
-  clang libclang-rt-14-dev llvm-14
 )
+# Fuzz targets (scripts/fuzz.sh): clang with libFuzzer and the sanitizer
+# runtimes; llvm-14 for llvm-symbolizer (readable stack traces). Only when
+# fuzzing is asked for: they are the largest download of all.
+FUZZ_PACKAGES=(clang libclang-rt-14-dev llvm-14)
 
+#   scripts/install-deps.sh               build and test packages
+#   scripts/install-deps.sh --build-only  what building the collector needs
+#   scripts/install-deps.sh --fuzz        build, test and fuzzing packages
 want=("${BUILD_PACKAGES[@]}")
-if [ "${1:-}" != "--build-only" ]; then
-  want+=("${TEST_PACKAGES[@]}")
-fi
+case "${1:-}" in
+  --build-only) ;;
+  --fuzz) want+=("${TEST_PACKAGES[@]}" "${FUZZ_PACKAGES[@]}") ;;
+  "") want+=("${TEST_PACKAGES[@]}") ;;
+  *) echo "install-deps: unknown argument $1 (--build-only or --fuzz)" >&2; exit 2 ;;
+esac
 
 missing=()
 for p in "${want[@]}"; do

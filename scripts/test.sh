@@ -5,7 +5,8 @@
 #   scripts/test.sh --sanitize      also build in build-asan with ASan + UBSan (gcc) and run
 #                                   every test there; any sanitizer report fails the run
 #   scripts/test.sh --fuzz          also run each fuzz target briefly (scripts/fuzz.sh, clang)
-#   CI=true scripts/test.sh         both of the above (.ci/run)
+#   scripts/test.sh --no-deps       skip scripts/install-deps.sh (the packages are known to be there)
+#   CI=true scripts/test.sh         --sanitize and --fuzz (.ci/run)
 #   BUILD_DIR=dir                   the plain build directory (default: build)
 #   ASAN_BUILD_DIR=dir              the sanitized one (default: build-asan)
 #   FUZZ_SECONDS=N                  seconds per fuzz target (default: 20)
@@ -14,6 +15,7 @@ cd "$(dirname "$0")/.."
 
 SANITIZE=0
 FUZZ=0
+DEPS=1
 if [ "${CI:-}" = "true" ]; then
   SANITIZE=1
   FUZZ=1
@@ -22,6 +24,7 @@ for arg in "$@"; do
   case "$arg" in
     --sanitize) SANITIZE=1 ;;
     --fuzz) FUZZ=1 ;;
+    --no-deps) DEPS=0 ;;
     -h | --help)
       sed -n '2,12p' "$0"
       exit 0
@@ -33,7 +36,9 @@ for arg in "$@"; do
   esac
 done
 
-scripts/install-deps.sh
+if [ "$DEPS" = 1 ]; then
+  if [ "$FUZZ" = 1 ]; then scripts/install-deps.sh --fuzz; else scripts/install-deps.sh; fi
+fi
 
 BUILD_DIR=${BUILD_DIR:-build}
 ASAN_BUILD_DIR=${ASAN_BUILD_DIR:-build-asan}
