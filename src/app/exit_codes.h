@@ -1,4 +1,4 @@
-// Process exit codes (design.md section 8). 78 is EX_CONFIG: the systemd
+// Process exit codes (docs/design.md section 8). 78 is EX_CONFIG: the systemd
 // unit sets RestartPreventExitStatus=78 so a bad config is not restarted in a loop.
 #pragma once
 

@@ -136,7 +136,7 @@ CheckLine IntakeCheck(const Result<http::Response>& reply, std::string_view url,
   const std::string body = excerpt.empty() ? "" : ": " + excerpt;
   if (code >= 200 && code < 300) {
     if (!intake::ParseIntakeReply(reply->body).ok()) {
-      // The daemon counts any 2xx as delivered (design.md section 6), so a
+      // The daemon counts any 2xx as delivered (docs/design.md section 6), so a
       // proxy or portal answering 200 in the intake's place would swallow
       // events: worth a warning here, before it runs.
       return {CheckLevel::kWarn, "intake answered " + status + " but not like a Sekoia.io intake " +

@@ -27,7 +27,7 @@ inline constexpr const char* kUserAgent = "s1-collector/" S1C_VERSION;
 inline constexpr std::chrono::milliseconds kCommitInterval{1000};
 
 // One destination of a console's events: an intake URL and key, and the
-// enabled streams that send there (design.md section 3: a stream may have
+// enabled streams that send there (docs/design.md section 3: a stream may have
 // its own intake).
 struct IntakeDestination {
   std::string url;

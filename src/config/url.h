@@ -1,6 +1,6 @@
 // URL and address checks for the config layer (private to src/config).
 //
-// The rules follow design.md section 9: https:// everywhere, http:// only
+// The rules follow docs/design.md section 9: https:// everywhere, http:// only
 // for loopback hosts (what the simulator and tests use), a bare hostname
 // means https://, and nothing that would smuggle credentials or surprises
 // into a request line (user:pass@, ?query, #fragment).

@@ -1,4 +1,4 @@
-// The one file that includes curl (design.md section 7).
+// The one file that includes curl (docs/design.md section 7).
 //
 // Each Send borrows a (multi, easy) handle pair from a small free list and
 // drives it with curl_multi_poll in 100 ms slices, checking the stop token

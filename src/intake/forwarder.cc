@@ -82,7 +82,7 @@ std::string BatchUrl(std::string_view intake_url) {
 }
 
 // What one POST came to, decided here, once, from the raw HTTP status or
-// transport error (design.md section 6).
+// transport error (docs/design.md section 6).
 struct PostResult {
   Outcome outcome = Outcome::kDelivered;
   int http_status = 0;

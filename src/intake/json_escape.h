@@ -1,7 +1,7 @@
 // Private to the intake module: the JSON string escaper used for request
 // bodies and dead-letter records. Hand-written so an event is escaped in one
 // pass straight into a reused buffer, with no DOM and no UTF-8 validation
-// (events are the API's own UTF-8, forwarded byte-for-byte: design.md 2.4).
+// (events are the API's own UTF-8, forwarded byte-for-byte: docs/design.md section 2.4).
 #pragma once
 
 #include <string>

@@ -25,7 +25,7 @@ struct KeyHash {
 };
 using KeySet = std::unordered_set<std::string, KeyHash, std::equal_to<>>;
 
-// Applies the delivered events to a checkpoint (design.md section 4): the
+// Applies the delivered events to a checkpoint (docs/design.md section 4): the
 // watermark moves to the newest delivered time and boundary_keys holds every
 // delivered key at exactly that time, so a restart can ask for
 // time >= watermark and skip precisely what was already sent.

@@ -1,4 +1,4 @@
-// The graphql kind (design.md section 3): POST <path> with
+// The graphql kind (docs/design.md section 3): POST <path> with
 // {"query":..,"variables":{"first":N,"after":<cursor>,"filters":[..],"sort":{..}}},
 // Bearer auth; the answer is {"data":{<connection>:{"totalCount":N,
 // "pageInfo":{"hasNextPage":b,"endCursor":c},"edges":[{"cursor":..,"node":{..}}]}}},

@@ -69,7 +69,7 @@ std::string_view KindName(StreamKind kind) {
 }
 
 const std::vector<StreamSpec>& AllStreams() {
-  // design.md section 3. The alerts sort/filter names follow the
+  // docs/design.md section 3. The alerts sort/filter names follow the
   // cloud-detection/alerts API documentation (sortBy=alertInfoUpdatedAt,
   // updatedAt__gte); fix them here if a console disagrees.
   static const std::vector<StreamSpec> kStreams = {

@@ -204,7 +204,7 @@ TEST_F(LimitsTest, DefaultLimitIs64MiB) {
 
 TEST_F(LimitsTest, EndlessReplyFromTheIntakeIsRefusedAndNothingIsCommitted) {
   // The intake's reply is capped at 4 MiB. A refused reply is a transport
-  // failure, retried forever (design.md section 6): run as a daemon, wait
+  // failure, retried forever (docs/design.md section 6): run as a daemon, wait
   // for the error, then stop it.
   HostileServer server(Mode::kOk, Mode::kEndlessChunked);
   Process collector({CollectorBinary(), "run", "-c", WriteConfig(server, std::nullopt).string()},

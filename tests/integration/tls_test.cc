@@ -210,7 +210,7 @@ TEST_F(TlsTest, CertificateForAnotherHostIsAClearErrorAndNothingIsForwarded) {
 TEST_F(TlsTest, WrongCaAtTheIntakeForwardsNothingAndCommitsNothing) {
   // The console is trusted; the intake presents a certificate from another
   // CA. Events are fetched but never delivered, so no checkpoint moves. The
-  // forwarder retries forever (design.md section 6): run as a daemon, wait
+  // forwarder retries forever (docs/design.md section 6): run as a daemon, wait
   // for the error, then stop it.
   auto sim = StartSim(pki_.cert, pki_.key);
   auto sink = StartSink(pki_.other_cert, pki_.other_key);

@@ -1,4 +1,4 @@
-// The collector's configuration (design.md section 9): loaded from one JSON
+// The collector's configuration (docs/design.md section 9): loaded from one JSON
 // file (// and /* */ comments allowed), validated completely, with every
 // error naming the JSON path (e.g. "consoles[1].streams.threats.page_size").
 // Unknown keys are errors. Per-console values override "defaults";

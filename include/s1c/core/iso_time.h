@@ -1,5 +1,5 @@
 // ISO-8601 timestamps as the SentinelOne API writes them, compared as
-// integers (microseconds since the Unix epoch). design.md section 4.
+// integers (microseconds since the Unix epoch). docs/design.md section 4.
 #pragma once
 
 #include <cstdint>

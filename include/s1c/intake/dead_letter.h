@@ -1,5 +1,5 @@
 // DeadLetter: events the intake will never accept (over 250,000 bytes) are
-// appended here instead of blocking the stream (design.md section 6).
+// appended here instead of blocking the stream (docs/design.md section 6).
 #pragma once
 
 #include <cstdint>

@@ -1,4 +1,4 @@
-// Forwarder: posts events to a Sekoia.io intake (design.md section 6).
+// Forwarder: posts events to a Sekoia.io intake (docs/design.md section 6).
 #pragma once
 
 #include <chrono>

@@ -18,7 +18,7 @@
 //      nothing succeeded for N s.
 //
 // Error texts come from Status messages, which never carry a token or an
-// intake key (design.md section 8). Thread-safe.
+// intake key (docs/design.md section 8). Thread-safe.
 #pragma once
 
 #include <chrono>

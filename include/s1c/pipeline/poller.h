@@ -1,7 +1,7 @@
 // Poller: drives one (console, stream) from its checkpoint: fetch a page,
 // drop what was already delivered, hand the rest to the sink, and commit the
 // checkpoint only once the sink has accepted every event before it
-// (design.md sections 2 and 4).
+// (docs/design.md sections 2 and 4).
 #pragma once
 
 #include <chrono>

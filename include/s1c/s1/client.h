@@ -23,7 +23,7 @@ namespace s1c::s1 {
 http::Request BuildPageRequest(const ConsoleApi& api, const StreamSpec& spec,
                                const PageQuery& query, std::string_view token);
 
-// Maps a non-2xx reply to a Status (design.md section 5):
+// Maps a non-2xx reply to a Status (docs/design.md section 5):
 // 401 -> kUnauthenticated, 403 -> kPermissionDenied (both naming `permission`;
 // a 403 also says `forbidden_hint` when given),
 // 429 -> kRateLimited with Retry-After (seconds or HTTP date) when present,

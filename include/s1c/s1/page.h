@@ -1,5 +1,5 @@
 // One page of a SentinelOne list endpoint, with each event kept as the exact
-// bytes the API sent (design.md section 2.4: forwarded byte-for-byte).
+// bytes the API sent (docs/design.md section 2.4: forwarded byte-for-byte).
 #pragma once
 
 #include <cstdint>

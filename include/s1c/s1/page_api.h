@@ -1,4 +1,4 @@
-// How the pages of one kind of stream are asked for and read (design.md
+// How the pages of one kind of stream are asked for and read (docs/design.md
 // section 3). A stream row names its kind; the kind is one strategy object:
 // the request (method, path, query or body, auth scheme) and the reading of
 // a 2xx answer (where the events and the next cursor are, and which 2xx

@@ -1,4 +1,4 @@
-// The stream table (design.md section 3): a stream is a row, not a class.
+// The stream table (docs/design.md section 3): a stream is a row, not a class.
 // A row names its kind, which says how its pages are asked for and read
 // (s1c/s1/page_api.h); adding a stream of an existing kind is adding a row.
 #pragma once

@@ -1,4 +1,4 @@
-// Scheduler: a timer queue and a bounded worker pool (design.md section 7).
+// Scheduler: a timer queue and a bounded worker pool (docs/design.md section 7).
 // Each task (one per console and stream) is in the queue or running, never
 // both, so a stream is never polled twice at once. Tasks that are due run in
 // due-time order, ties first-in first-out: a stream with backlog re-queues

@@ -1,5 +1,5 @@
 // TokenBucket: a per-console request budget shared by that console's
-// streams (design.md section 5: default 10 requests/s). A 429 from the
+// streams (docs/design.md section 5: default 10 requests/s). A 429 from the
 // console pauses the whole bucket, so every stream of that console backs off.
 #pragma once
 

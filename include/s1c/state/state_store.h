@@ -1,4 +1,4 @@
-// StateStore: where checkpoints live (design.md section 4).
+// StateStore: where checkpoints live (docs/design.md section 4).
 #pragma once
 
 #include <cstdint>

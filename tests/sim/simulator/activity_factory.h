@@ -1,5 +1,5 @@
 // ActivityFactory: builds /web/api/v2.1/activities rows, shaped like
-// shared/samples/activities-page.json (top-level createdAt/updatedAt, a
+// tests/fixtures/activities-page.json (top-level createdAt/updatedAt, a
 // type-specific "data" object, nulls kept as nulls).
 #pragma once
 

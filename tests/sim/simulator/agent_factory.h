@@ -1,5 +1,5 @@
 // AgentFactory: builds /web/api/v2.1/agents rows, shaped like
-// shared/samples/agents-page.json (top-level createdAt/updatedAt, the full
+// tests/fixtures/agents-page.json (top-level createdAt/updatedAt, the full
 // inventory field set).
 //
 // The inventory starts with the topology's agents (the ones threats, alerts

@@ -1,5 +1,5 @@
 // AlertFactory: builds /web/api/v2.1/cloud-detection/alerts rows, shaped like
-// shared/samples/alerts-page.json. Times live under alertInfo; the row's id
+// tests/fixtures/alerts-page.json. Times live under alertInfo; the row's id
 // for ordering is alertInfo.alertId. An alert has one or two versions (the
 // analyst changes its status), each with a later alertInfo.updatedAt.
 #pragma once

@@ -1,4 +1,4 @@
-// Response bodies the real console sends for errors (design.md section 5).
+// Response bodies the real console sends for errors (docs/design.md section 5).
 #pragma once
 
 #include <nlohmann/json.hpp>

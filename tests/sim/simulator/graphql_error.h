@@ -1,5 +1,5 @@
 // GraphQL errors as the Unified Alert Management endpoint reports them: HTTP
-// 200 with {"errors":[...],"data":null} (shared/samples/unified-alerts-error.json).
+// 200 with {"errors":[...],"data":null} (tests/fixtures/unified-alerts-error.json).
 // An error is an error of that request, never an empty page.
 #pragma once
 

@@ -1,5 +1,5 @@
 // GroupFactory: builds /web/api/v2.1/groups rows, shaped like
-// shared/samples/groups-page.json. Groups carry a siteId and no account: a
+// tests/fixtures/groups-page.json. Groups carry a siteId and no account: a
 // row's account (for accountIds scoping) is its site's.
 //
 // The inventory starts with the topology's groups (the ones agents and

@@ -1,6 +1,6 @@
 // SimServer: the HTTP face of the simulated SentinelOne console.
 //
-// Routes (v2.1, design.md sections 3 and 5):
+// Routes (v2.1, docs/design.md sections 3 and 5):
 //   GET  /web/api/v2.1/activities | threats | cloud-detection/alerts | agents | groups
 //        list pages ("ApiToken" auth)
 //   POST /web/api/v2.1/unifiedalerts/graphql   alerts connection pages ("Bearer" auth)

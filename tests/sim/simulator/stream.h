@@ -1,4 +1,4 @@
-// The simulated SentinelOne streams, as one table (design.md section 3).
+// The simulated SentinelOne streams, as one table (docs/design.md section 3).
 #pragma once
 
 #include <array>

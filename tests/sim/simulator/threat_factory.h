@@ -1,5 +1,5 @@
 // ThreatFactory: builds /web/api/v2.1/threats rows, shaped like
-// shared/samples/threats-page.json. Threats have no top-level createdAt: their
+// tests/fixtures/threats-page.json. Threats have no top-level createdAt: their
 // times are threatInfo.createdAt and threatInfo.updatedAt.
 //
 // A threat changes over its life (verdict, incident status, mitigation); each

@@ -1,6 +1,6 @@
 // UnifiedAlertFactory: builds the nodes of POST /web/api/v2.1/unifiedalerts/graphql
 // (Unified Alert Management), shaped like the nodes of
-// shared/samples/unified-alerts-page.json.
+// tests/fixtures/unified-alerts-page.json.
 //
 // Alerts come from EDR, STAR, Identity, Cloud and third-party products
 // (detectionSource.product "Third Party", vendor "Okta" or "Microsoft"). All

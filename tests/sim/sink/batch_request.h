@@ -1,4 +1,4 @@
-// BatchRequest: the body of a Sekoia.io intake batch (design.md section 6),
+// BatchRequest: the body of a Sekoia.io intake batch (docs/design.md section 6),
 //   {"intake_key": "<key>", "jsons": ["<event JSON as a string>", ...]}
 #pragma once
 

@@ -1,4 +1,4 @@
-// The graphql kind (design.md section 3): the request for a page of unified
+// The graphql kind (docs/design.md section 3): the request for a page of unified
 // alerts, and the reading of its answers, errors with HTTP 200 included.
 #include <gtest/gtest.h>
 

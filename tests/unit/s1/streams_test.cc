@@ -80,7 +80,7 @@ TEST(StreamsTest, TableMatchesDesign) {
   EXPECT_EQ(all[5].permission, "Groups.view");
 }
 
-// The built-in query selects every field design.md section 3 names, and
+// The built-in query selects every field docs/design.md section 3 names, and
 // asks for the variables the request sends.
 TEST(StreamsTest, UnifiedAlertsQuerySelectsTheWholeNode) {
   const std::string_view q = FindStream("unified_alerts")->graphql_query;
