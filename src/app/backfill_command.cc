@@ -249,7 +249,10 @@ int RunBackfill(const BackfillOptions& o, StopSource stop) {
 
   Result<std::optional<state::Checkpoint>> existing = runtime.store().Load(o.console, name);
   if (!existing.ok()) {
-    spdlog::error("Cannot read the backfill checkpoint. {}", existing.status().message());
+    spdlog::error("Cannot read the backfill checkpoint. {}; to pull the range again from its start "
+                  "run: {}",
+                  existing.status().message(),
+                  StateResetCommand(o.config_path, o.console, name, /*is_stream=*/false));
     return kExitFailure;
   }
   const int64_t done_before = existing->has_value() ? (*existing)->events_done : 0;

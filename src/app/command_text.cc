@@ -34,6 +34,12 @@ std::string ShellCommand(const std::vector<std::string>& argv) {
   return out;
 }
 
+std::string StateResetCommand(const std::string& config_path, const std::string& console,
+                              const std::string& name, bool is_stream) {
+  return ShellCommand({"s1-collector", "state", "reset", "-c", config_path, "--console", console,
+                       is_stream ? "--stream" : "--name", name});
+}
+
 std::string FormatDuration(double seconds) {
   if (!std::isfinite(seconds)) return "?";
   if (seconds < 0) return "-" + FormatDuration(-seconds);

@@ -16,6 +16,12 @@ std::string ShellQuote(std::string_view arg);
 // Joins ShellQuote of each argument with spaces: a command line to copy.
 std::string ShellCommand(const std::vector<std::string>& argv);
 
+// The command that deletes one checkpoint: `s1-collector state reset -c
+// <config> --console <console> --stream <name>` for a stream's checkpoint,
+// `--name <name>` for another (a backfill's).
+std::string StateResetCommand(const std::string& config_path, const std::string& console,
+                              const std::string& name, bool is_stream);
+
 // A duration for humans, at most two units: "0.4s", "12.3s", "5m02s",
 // "3h12m", "2d04h". Negative durations get a leading "-".
 std::string FormatDuration(double seconds);

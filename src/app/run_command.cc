@@ -8,6 +8,7 @@
 #include <thread>
 #include <vector>
 
+#include "command_text.h"
 #include "exit_codes.h"
 #include "instrumentation.h"
 #include "runtime.h"
@@ -35,8 +36,8 @@ constexpr std::chrono::milliseconds kHeartbeatInterval{1000};
 // Logs what each stream does. Thread-safe (spdlog is).
 class LoggingObserver final : public sched::StreamObserver {
  public:
-  explicit LoggingObserver(std::filesystem::path dead_letter_file)
-      : dead_letter_file_(std::move(dead_letter_file)) {}
+  LoggingObserver(std::filesystem::path dead_letter_file, std::string config_path)
+      : dead_letter_file_(std::move(dead_letter_file)), config_path_(std::move(config_path)) {}
 
   void OnCycle(const std::string& console, const std::string& stream,
                const pipeline::CycleResult& r, const state::Checkpoint* cp) override {
@@ -58,12 +59,23 @@ class LoggingObserver final : public sched::StreamObserver {
   }
   void OnError(const std::string& console, const std::string& stream, const Status& error,
                int failures) override {
+    if (error.code() == StatusCode::kBrokenState) {
+      // Said once: the stream waits for a human (StreamTask parks it).
+      spdlog::error(
+          "Checkpoint unreadable; this stream stops until it is repaired or reset. console={} "
+          "stream={} error=\"{}\" fix=\"stop the collector, then run: {} (the stream starts "
+          "again from start_from)\"",
+          console, stream, error.message(),
+          StateResetCommand(config_path_, console, stream, /*is_stream=*/true));
+      return;
+    }
     spdlog::error("Poll failed. console={} stream={} failures={} error=\"{}\"", console, stream,
                   failures, error.ToString());
   }
 
  private:
   const std::filesystem::path dead_letter_file_;
+  const std::string config_path_;
 };
 
 // Per-stream objects that must outlive the scheduler run.
@@ -136,7 +148,7 @@ int RunDaemon(const RunOptions& options, StopSource stop, HangupRelay& hangup) {
                     return std::make_unique<CountingTransport>(std::move(inner), family, console);
                   });
   obs::HealthBoard health(runtime.clock());
-  LoggingObserver logging(runtime.dead_letter().path());
+  LoggingObserver logging(runtime.dead_letter().path(), options.config_path);
   MetricsObserver observer(metrics, registry, health, runtime.clock(), logging);
   obs::Heartbeat heartbeat(runtime.clock());
 

@@ -66,8 +66,8 @@ int Show(const config::Config& config, const StateOptions& o) {
     std::printf("  ERROR %s/%s: %s\n", e.console.c_str(), e.name.c_str(),
                 e.error.message().c_str());
     std::printf("        reset it with: %s\n",
-                ShellCommand({"s1-collector", "state", "reset", "-c", o.config_path, "--console",
-                              e.console, s1::FindStream(e.name) ? "--stream" : "--name", e.name})
+                StateResetCommand(o.config_path, e.console, e.name,
+                                  s1::FindStream(e.name) != nullptr)
                     .c_str());
   }
   return kExitFailure;

@@ -14,10 +14,16 @@ const char* StatusCodeName(StatusCode code) {
     case StatusCode::kUnauthenticated: return "unauthenticated";
     case StatusCode::kPermissionDenied: return "permission_denied";
     case StatusCode::kRejected: return "rejected";
+    case StatusCode::kBrokenState: return "broken_state";
     case StatusCode::kCancelled: return "cancelled";
     case StatusCode::kInternal: return "internal";
   }
   return "unknown";
+}
+
+bool NeedsHuman(StatusCode code) {
+  return code == StatusCode::kUnauthenticated || code == StatusCode::kPermissionDenied ||
+         code == StatusCode::kRejected || code == StatusCode::kBrokenState;
 }
 
 Status Status::Annotate(const std::string& context) const {

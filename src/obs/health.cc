@@ -8,13 +8,6 @@
 namespace s1c::obs {
 namespace {
 
-// Failures a retry cannot fix: a human must change a token, a permission or
-// the config (the same set StreamTask retries slowly).
-bool NeedsHuman(StatusCode code) {
-  return code == StatusCode::kUnauthenticated || code == StatusCode::kPermissionDenied ||
-         code == StatusCode::kRejected;
-}
-
 int64_t Seconds(std::chrono::steady_clock::duration d) {
   return std::chrono::duration_cast<std::chrono::seconds>(d).count();
 }

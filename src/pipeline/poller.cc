@@ -93,7 +93,14 @@ Poller::Poller(PollerOptions options, s1::PageSource& source, intake::EventSink&
 Status Poller::EnsureLoaded() {
   if (loaded_) return Status::Ok();
   auto loaded = store_.Load(options_.console, options_.state_name);
-  if (!loaded.ok()) return loaded.status();
+  if (!loaded.ok()) {
+    // A corrupt checkpoint is local state, not a bad API reply: asking again
+    // cannot fix it, and starting over would lose or repeat events.
+    if (loaded.status().code() == StatusCode::kCorrupt) {
+      return Status(StatusCode::kBrokenState, loaded.status().message());
+    }
+    return loaded.status();
+  }
   checkpoint_ = std::move(loaded).value();
   if (!checkpoint_) {
     // Pin the start point now so that an empty first cycle does not let a

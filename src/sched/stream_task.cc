@@ -6,11 +6,6 @@ namespace {
 // A task that has finished in once mode is parked far in the future.
 constexpr std::chrono::milliseconds kParked = std::chrono::hours(24 * 365);
 
-bool NeedsHuman(StatusCode code) {
-  return code == StatusCode::kUnauthenticated || code == StatusCode::kPermissionDenied ||
-         code == StatusCode::kRejected;
-}
-
 }  // namespace
 
 StreamTask::StreamTask(pipeline::Poller& poller, StreamTaskOptions options,
@@ -46,6 +41,9 @@ std::chrono::milliseconds StreamTask::operator()(const StopToken& stop) {
     finished_ = true;
     return kParked;
   }
+  // A broken state file stays broken: reported once, then the stream waits
+  // for a human (a restart, or SIGHUP's wake, tries it again).
+  if (error.code() == StatusCode::kBrokenState) return kParked;
   if (NeedsHuman(error.code())) return Backoff(options_.auth_backoff, {}).Ceiling(failures_);
   return backoff_.NextDelay(failures_, error.retry_after());
 }

@@ -161,14 +161,6 @@ Result<ReadOutcome> ReadFile(const fs::path& path, std::string* out) {
   return ReadOutcome::kOk;
 }
 
-Status ResetHint(const Status& decode_error, std::string_view console, std::string_view name) {
-  return Status(decode_error.code(),
-                decode_error.message() +
-                    "; to start this stream again from start_from run: s1-collector state reset "
-                    "--console " +
-                    std::string(console) + " --stream " + std::string(name));
-}
-
 }  // namespace
 
 std::string EncodeCheckpoint(const Checkpoint& cp) {
@@ -264,15 +256,11 @@ Result<std::optional<Checkpoint>> FileStateStore::Load(std::string_view console,
   const fs::path path = PathFor(console, name);
   std::string text;
   Result<ReadOutcome> read = ReadFile(path, &text);
-  if (!read.ok()) {
-    if (read.status().code() == StatusCode::kCorrupt) {
-      return ResetHint(read.status(), console, name);
-    }
-    return read.status();
-  }
+  if (!read.ok()) return read.status();
   if (*read == ReadOutcome::kMissing) return std::optional<Checkpoint>();
+  // The error names the file; the command that resets it is the CLI's to word.
   Result<Checkpoint> cp = DecodeCheckpoint(text, path.string());
-  if (!cp.ok()) return ResetHint(cp.status(), console, name);
+  if (!cp.ok()) return cp.status();
   return std::optional<Checkpoint>(std::move(*cp));
 }
 

@@ -175,5 +175,31 @@ TEST_F(StateCommandTest, ACorruptFileIsListedAsAnErrorNamingTheFileAndTheFix) {
   EXPECT_EQ(Collector(dir_, {"state", "show", "-c", config_}, "show-2.log").status, 0);
 }
 
+// The daemon on a corrupt checkpoint: that stream says so once, with the
+// file and the command that resets it (config included), and stops; the
+// other streams deliver. A run --once fails.
+TEST_F(StateCommandTest, TheDaemonReportsACorruptCheckpointOnceAndCarriesOn) {
+  const auto threats = state() / "one" / "threats.json";
+  WriteFile(threats, "{\"version\":1,\"watermark\":");  // Truncated.
+  const RunResult once = Collector(dir_, {"run", "--once", "-c", config_}, "once.log");
+  EXPECT_EQ(once.status, 1) << once.output;
+  const std::string line = LineWith(once.output, "Checkpoint unreadable", "stream=threats");
+  EXPECT_NE(line.find(threats.string()), std::string::npos) << once.output;
+  EXPECT_NE(line.find("s1-collector state reset -c " + config_ + " --console one --stream threats"),
+            std::string::npos)
+      << once.output;
+  // Reported once, not retried as if the API had sent a bad page.
+  size_t reports = 0;
+  for (size_t at = once.output.find("Checkpoint unreadable"); at != std::string::npos;
+       at = once.output.find("Checkpoint unreadable", at + 1)) {
+    ++reports;
+  }
+  EXPECT_EQ(reports, 1u) << once.output;
+  EXPECT_EQ(once.output.find("Poll failed. console=one stream=threats"), std::string::npos)
+      << once.output;
+  // The file is left as it was, for a human to look at.
+  EXPECT_EQ(ReadFile(threats), "{\"version\":1,\"watermark\":");
+}
+
 }  // namespace
 }  // namespace s1c::it

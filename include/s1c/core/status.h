@@ -26,12 +26,19 @@ enum class StatusCode {
   kUnauthenticated,    // 401: token or key wrong, expired or revoked. Retry slowly.
   kPermissionDenied,   // 403: token lacks a permission or scope. Retry slowly.
   kRejected,           // Remote refused this request for good (400, 413...). Do not retry.
+  kBrokenState,        // Local state (a checkpoint file) cannot be trusted. A human repairs or
+                       // resets it; retrying changes nothing.
   kCancelled,          // A stop was requested.
   kInternal,           // A bug: an invariant did not hold.
 };
 
 // Returns a short lower-case name such as "unavailable", for logs.
 const char* StatusCodeName(StatusCode code);
+
+// Failures that no retry can fix: a human must change a token, a permission,
+// the configuration or a broken state file. Streams failing so retry slowly
+// (or not at all, for state) and report unhealthy.
+bool NeedsHuman(StatusCode code);
 
 class [[nodiscard]] Status {
  public:

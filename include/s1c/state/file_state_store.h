@@ -3,8 +3,8 @@
 // rename, directory fsync), mode 0600 in 0700 directories. Format:
 // {"version":1,"watermark":"...","boundary_keys":[...],"recent_keys":[...],
 //  "updated_at":"...","events_done":N}. A corrupt or unknown-version file is
-// an error naming the file and `s1-collector state reset`, never a silent
-// restart from scratch.
+// a kCorrupt error naming the file (the CLI adds the command that resets
+// it), never a silent restart from scratch.
 #pragma once
 
 #include <filesystem>
@@ -16,7 +16,7 @@
 namespace s1c::state {
 
 // One checkpoint file that List() could not read, and why (the message names
-// the file and the `state reset` command that clears it).
+// the file).
 struct StateFileError {
   std::string console;
   std::string name;

@@ -42,5 +42,12 @@ TEST(MaskUrlCredentialsTest, HidesUserinfoOnly) {
   EXPECT_EQ(MaskUrlCredentials("socks5h://u@127.0.0.1:1080"), "socks5h://***@127.0.0.1:1080");
 }
 
+TEST(StateResetCommandTest, NamesTheConfigAndStreamOrCheckpoint) {
+  EXPECT_EQ(StateResetCommand("/etc/s1c/config.json", "eu", "activities", true),
+            "s1-collector state reset -c /etc/s1c/config.json --console eu --stream activities");
+  EXPECT_EQ(StateResetCommand("my dir/c.json", "eu", "backfill-threats-1-2", false),
+            "s1-collector state reset -c 'my dir/c.json' --console eu --name backfill-threats-1-2");
+}
+
 }  // namespace
 }  // namespace s1c::app

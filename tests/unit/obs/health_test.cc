@@ -93,6 +93,18 @@ TEST_F(HealthBoardTest, TransientFailuresAfterSuccessAreRetryingThenFailing) {
   EXPECT_EQ(Only(r).consecutive_failures, 0);
 }
 
+TEST_F(HealthBoardTest, ABrokenCheckpointIsUnhealthyAtOnce) {
+  board_.AddStream("eu", "threats", seconds(30));
+  board_.RecordSuccess("eu", "threats");
+  board_.RecordFailure("eu", "threats",
+                       Status(StatusCode::kBrokenState, "state file /s/eu/threats.json is corrupt"));
+  const auto r = board_.Evaluate();
+  EXPECT_FALSE(r.healthy);
+  ASSERT_EQ(r.streams.size(), 1u);
+  EXPECT_EQ(r.streams[0].state, "broken_state");
+  EXPECT_NE(r.streams[0].last_error.find("/s/eu/threats.json"), std::string::npos);
+}
+
 TEST_F(HealthBoardTest, AuthFailuresAreUnhealthyAtOnceEvenDuringGrace) {
   board_.AddStream("eu", "activities", seconds(30));
   board_.AddStream("eu", "threats", seconds(30));

@@ -121,6 +121,37 @@ TEST_F(StreamTaskTest, OnceModeFinishesWhenCaughtUpOrGivesUp) {
   EXPECT_TRUE(failing.failed());
 }
 
+// A corrupt checkpoint is not retried like a bad API reply: the stream
+// reports it once and waits for a human; a wake (SIGHUP) after the file was
+// repaired resumes it.
+TEST_F(StreamTaskTest, BrokenCheckpointIsReportedOnceAndParks) {
+  AddEvents(3);
+  store_.load_error = Corrupt("state file /s/eu/activities.json is corrupt (not valid JSON)");
+  pipeline::Poller poller = MakePoller();
+  StreamTask task(poller, Options(), observer_, [] { return 0.5; });
+  const milliseconds next = task(stop_.token());
+  EXPECT_EQ(observer_.last_error.code(), StatusCode::kBrokenState);
+  EXPECT_NE(observer_.last_error.message().find("/s/eu/activities.json"), std::string::npos);
+  EXPECT_EQ(observer_.last_failures, 1);
+  EXPECT_GE(next, std::chrono::hours(24));  // Parked, not retried in a backoff loop.
+  EXPECT_EQ(source_.fetches(), 0);  // Nothing was fetched from a guessed start.
+  EXPECT_FALSE(task.finished());
+  store_.load_error = Status::Ok();
+  EXPECT_EQ(task(stop_.token()), milliseconds(30000));
+  EXPECT_EQ(observer_.forwarded, 3);
+}
+
+TEST_F(StreamTaskTest, BrokenCheckpointFailsAOnceRunAtOnce) {
+  store_.load_error = Corrupt("state file x is corrupt");
+  pipeline::Poller poller = MakePoller();
+  StreamTaskOptions options = Options();
+  options.once = true;
+  StreamTask task(poller, options, observer_, [] { return 0.5; });
+  (void)task(stop_.token());
+  EXPECT_TRUE(task.finished());
+  EXPECT_TRUE(task.failed());
+}
+
 TEST_F(StreamTaskTest, RateLimitPausesTheWholeConsole) {
   TokenBucket bucket(1000, 10, clock_);
   RateLimitedSource limited(source_, bucket, stop_.token(), [] { return 0.5; });

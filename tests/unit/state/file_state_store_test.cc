@@ -154,7 +154,9 @@ TEST_F(FileStateStoreTest, DecodeAcceptsMinimalFile) {
   EXPECT_EQ(cp->events_done, 0);
 }
 
-TEST_F(FileStateStoreTest, CorruptFileNamesThePathAndTheFix) {
+// The error names the file; the command that fixes it is worded by the CLI
+// (app/command_text: StateResetCommand), which knows the config file.
+TEST_F(FileStateStoreTest, CorruptFileNamesThePathAndNoCommand) {
   FileStateStore store(dir_);
   const fs::path path = store.PathFor("eu", "activities");
   WriteText(path, "{\"version\":1,\"watermark\":\"2026-01-01T0");
@@ -163,9 +165,7 @@ TEST_F(FileStateStoreTest, CorruptFileNamesThePathAndTheFix) {
   EXPECT_EQ(cp.status().code(), StatusCode::kCorrupt);
   const std::string m = cp.status().message();
   EXPECT_NE(m.find("state file " + path.string() + " is corrupt"), std::string::npos) << m;
-  EXPECT_NE(m.find("s1-collector state reset --console eu --stream activities"), std::string::npos)
-      << m;
-  EXPECT_NE(m.find("start_from"), std::string::npos) << m;
+  EXPECT_EQ(m.find("s1-collector"), std::string::npos) << m;
 }
 
 TEST_F(FileStateStoreTest, OversizedFileIsCorruptAndNotReadWhole) {
@@ -179,8 +179,7 @@ TEST_F(FileStateStoreTest, OversizedFileIsCorruptAndNotReadWhole) {
   EXPECT_EQ(cp.status().code(), StatusCode::kCorrupt);
   const std::string m = cp.status().message();
   EXPECT_NE(m.find(path.string() + " is corrupt (larger than 64 MiB)"), std::string::npos) << m;
-  EXPECT_NE(m.find("s1-collector state reset --console eu --stream activities"), std::string::npos)
-      << m;
+  EXPECT_EQ(m.find("s1-collector"), std::string::npos) << m;
 }
 
 TEST_F(FileStateStoreTest, UnknownVersionAndWrongShapesAreCorrupt) {
@@ -213,8 +212,7 @@ TEST_F(FileStateStoreTest, UnknownVersionAndWrongShapesAreCorrupt) {
     EXPECT_EQ(cp.status().code(), StatusCode::kCorrupt) << text;
     EXPECT_NE(cp.status().message().find(why), std::string::npos) << cp.status().message();
     EXPECT_NE(cp.status().message().find(path.string()), std::string::npos);
-    EXPECT_NE(cp.status().message().find("state reset --console eu --stream threats"),
-              std::string::npos);
+    EXPECT_EQ(cp.status().message().find("s1-collector"), std::string::npos);
   }
 }
 
