@@ -17,6 +17,7 @@
 
 #include "file_read.h"
 #include "s1c/core/iso_time.h"
+#include "s1c/core/listen_address.h"
 #include "s1c/core/text.h"
 #include "url.h"
 
@@ -385,7 +386,7 @@ class Checker {
       std::string listen;
       if (const json* v = Find(*m, "listen");
           v && ReadString(*v, "metrics.listen", &listen, true)) {
-        if (Status s = CheckListenAddress(listen); !listen.empty() && !s.ok()) {
+        if (Status s = ParseListenAddress(listen).status(); !listen.empty() && !s.ok()) {
           Error("metrics.listen", s.message());
         } else {
           config_.metrics.listen = listen;

@@ -208,14 +208,4 @@ Result<std::string> CheckProxyUrl(std::string_view text) {
   return std::string(text);
 }
 
-Status CheckListenAddress(std::string_view text) {
-  if (HasSpaceOrControl(text))
-    return InvalidArgument("must not contain spaces or control characters");
-  if (text.find("://") != std::string_view::npos || text.find('/') != std::string_view::npos) {
-    return InvalidArgument("must be host:port without a scheme or path, e.g. 127.0.0.1:9464");
-  }
-  auto hp = SplitHostPort(text, /*port_required=*/true, /*min_port=*/0);
-  return hp.status();
-}
-
 }  // namespace s1c::config

@@ -28,10 +28,6 @@ Result<std::string> NormalizeServiceUrl(std::string_view text, UrlKind kind);
 // messages never repeat it. Returns the URL unchanged when valid.
 Result<std::string> CheckProxyUrl(std::string_view text);
 
-// Checks a "host:port" listen address ("127.0.0.1:9464", "[::1]:9464",
-// "0.0.0.0:0"). Port 0 means an ephemeral port.
-Status CheckListenAddress(std::string_view text);
-
 // True for 127.0.0.0/8, ::1 (with or without brackets) and "localhost".
 // `host` is lower-case.
 bool IsLoopbackHost(std::string_view host);

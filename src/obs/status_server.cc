@@ -1,5 +1,7 @@
 #include "s1c/obs/status_server.h"
 
+#include "s1c/core/listen_address.h"
+
 #include <httplib.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -71,37 +73,7 @@ class BoundedPool final : public httplib::TaskQueue {
   std::vector<std::thread> threads_;
 };
 
-bool AllDigits(const std::string& s) {
-  return !s.empty() && s.find_first_not_of("0123456789") == std::string::npos;
-}
-
 }  // namespace
-
-Result<std::pair<std::string, int>> ParseListenAddress(const std::string& listen) {
-  std::string host;
-  std::string port;
-  if (!listen.empty() && listen.front() == '[') {
-    const size_t close = listen.find(']');
-    if (close == std::string::npos || close + 1 >= listen.size() || listen[close + 1] != ':') {
-      return InvalidArgument("listen address \"" + listen + "\" must look like [::1]:9464");
-    }
-    host = listen.substr(1, close - 1);
-    port = listen.substr(close + 2);
-  } else {
-    const size_t colon = listen.rfind(':');
-    if (colon == std::string::npos || listen.find(':') != colon) {
-      return InvalidArgument("listen address \"" + listen +
-                             "\" must be host:port, e.g. 127.0.0.1:9464");
-    }
-    host = listen.substr(0, colon);
-    port = listen.substr(colon + 1);
-  }
-  if (host.empty()) host = "127.0.0.1";
-  if (!AllDigits(port) || port.size() > 5 || std::stoi(port) > 65535) {
-    return InvalidArgument("listen address \"" + listen + "\" has an invalid port");
-  }
-  return std::make_pair(host, std::stoi(port));
-}
 
 struct StatusServer::Impl {
   StatusServerOptions options;
@@ -183,8 +155,11 @@ Status StatusServer::Start() {
   std::lock_guard<std::mutex> lock(impl_->mu);
   if (impl_->running) return Status::Ok();
   auto address = ParseListenAddress(impl_->options.listen);
-  if (!address.ok()) return address.status();
-  auto [host, port] = *address;
+  if (!address.ok()) {
+    return InvalidArgument("listen address \"" + impl_->options.listen +
+                           "\": " + address.status().message());
+  }
+  const auto [host, port] = *address;
   signal(SIGPIPE, SIG_IGN);
   impl_->Routes();
   const int bound = port == 0 ? impl_->server.bind_to_any_port(host)

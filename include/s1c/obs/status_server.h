@@ -70,8 +70,4 @@ class StatusServer {
   std::unique_ptr<Impl> impl_;
 };
 
-// Splits "host:port", "[v6]:port" or ":port" (host defaults to 127.0.0.1);
-// the host is returned without brackets. kInvalidArgument for anything else.
-Result<std::pair<std::string, int>> ParseListenAddress(const std::string& listen);
-
 }  // namespace s1c::obs

@@ -91,17 +91,5 @@ TEST(UrlTest, ProxyUrls) {
   EXPECT_THAT(bad.status().message(), Not(HasSubstr("hunter2")));
 }
 
-TEST(UrlTest, ListenAddresses) {
-  for (const char* ok :
-       {"127.0.0.1:9464", "0.0.0.0:0", "[::1]:9464", "[::]:80", "localhost:65535"}) {
-    EXPECT_TRUE(CheckListenAddress(ok).ok()) << ok;
-  }
-  EXPECT_THAT(CheckListenAddress("127.0.0.1").message(), HasSubstr("port is missing"));
-  EXPECT_THAT(CheckListenAddress(":9464").message(), HasSubstr("host is empty"));
-  EXPECT_THAT(CheckListenAddress("127.0.0.1:65536").message(), HasSubstr("between 0 and 65535"));
-  EXPECT_THAT(CheckListenAddress("http://127.0.0.1:9464").message(), HasSubstr("without a scheme"));
-  EXPECT_THAT(CheckListenAddress("::1:9464").message(), HasSubstr("brackets"));
-}
-
 }  // namespace
 }  // namespace s1c::config
