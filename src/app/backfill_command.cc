@@ -93,7 +93,7 @@ struct ResolvedRange {
 // Finds the range: --to as given, else the end an earlier, unfinished run
 // of the same (console, stream, from) fixed, else now. InvalidArgument for
 // bad flags; other errors for an unreadable state directory.
-Result<ResolvedRange> ResolveRange(const BackfillOptions& o, state::FileStateStore& files,
+Result<ResolvedRange> ResolveRange(const BackfillOptions& o, state::StateStore& store,
                                    int64_t now_us) {
   ResolvedRange r;
   Result<int64_t> from = ParseRangeTime(o.from);
@@ -110,7 +110,7 @@ Result<ResolvedRange> ResolveRange(const BackfillOptions& o, state::FileStateSto
     r.to_us = *to;
     r.to_source = "given";
   } else {
-    Result<state::StateListing> listing = files.ListWithErrors();
+    Result<state::StateListing> listing = store.List();
     if (!listing.ok()) return listing.status();
     const std::string prefix = BackfillNamePrefix(o.stream, r.from_us);
     for (const auto& bad : listing->errors) {
@@ -224,8 +224,7 @@ int RunBackfill(const BackfillOptions& o, StopSource stop) {
 
   Runtime runtime(*config, stop.token());
   ConsoleRuntime& console = *runtime.FindConsole(o.console);
-  state::FileStateStore files(config->state_dir);
-  Result<ResolvedRange> range = ResolveRange(o, files, runtime.clock().NowMicros());
+  Result<ResolvedRange> range = ResolveRange(o, runtime.store(), runtime.clock().NowMicros());
   if (!range.ok()) {
     spdlog::error("Cannot start the backfill. {}", range.status().message());
     return range.status().code() == StatusCode::kInvalidArgument ? kExitConfig : kExitFailure;
@@ -233,7 +232,7 @@ int RunBackfill(const BackfillOptions& o, StopSource stop) {
   const std::string from_text = FormatIsoTime(range->from_us);
   const std::string to_text = FormatIsoTime(range->to_us);
   const std::string name = BackfillStateName(o.stream, range->from_us, range->to_us);
-  const std::string checkpoint_path = files.PathFor(o.console, name).string();
+  const std::string checkpoint_path = runtime.store().PathFor(o.console, name).string();
 
   // The command that resumes this exact range (the end spelled out, since
   // "now" moves).

@@ -6,7 +6,6 @@
 #include <cstdlib>
 
 #include "s1c/http/curl_transport.h"
-#include "s1c/state/file_state_store.h"
 
 namespace s1c::app {
 namespace {

@@ -17,7 +17,7 @@
 #include "s1c/intake/forwarder.h"
 #include "s1c/pipeline/poller.h"
 #include "s1c/s1/client.h"
-#include "s1c/state/state_store.h"
+#include "s1c/state/file_state_store.h"
 
 namespace s1c::app {
 
@@ -72,7 +72,7 @@ class Runtime {
   Runtime(const config::Config& config, StopToken stop, const TransportWrapper& wrap = {});
 
   Clock& clock() { return clock_; }
-  state::StateStore& store() { return *store_; }
+  state::FileStateStore& store() { return *store_; }
   intake::DeadLetter& dead_letter() { return *dead_letter_; }
   std::vector<ConsoleRuntime>& consoles() { return consoles_; }
   // REQUIRES: a console named `name` exists; returns nullptr otherwise.
@@ -90,7 +90,7 @@ class Runtime {
  private:
   const config::Config& config_;
   SystemClock clock_;
-  std::unique_ptr<state::StateStore> store_;
+  std::unique_ptr<state::FileStateStore> store_;
   std::unique_ptr<intake::DeadLetter> dead_letter_;
   std::vector<ConsoleRuntime> consoles_;
 };

@@ -48,7 +48,7 @@ Answer ReadYes(const StopToken& stop) {
 
 int Show(const config::Config& config, const StateOptions& o) {
   state::FileStateStore files(config.state_dir);
-  Result<state::StateListing> listing = files.ListWithErrors();
+  Result<state::StateListing> listing = files.List();
   if (!listing.ok()) {
     std::fprintf(stderr, "Cannot list the checkpoints: %s\n", listing.status().message().c_str());
     return kExitFailure;

@@ -293,14 +293,7 @@ Status FileStateStore::Reset(std::string_view console, std::string_view name) {
   return FsyncDir(path.parent_path());
 }
 
-Result<std::vector<StateEntry>> FileStateStore::List() {
-  Result<StateListing> listing = ListWithErrors();
-  if (!listing.ok()) return listing.status();
-  if (!listing->errors.empty()) return listing->errors.front().error;
-  return std::move(listing->entries);
-}
-
-Result<StateListing> FileStateStore::ListWithErrors() {
+Result<StateListing> FileStateStore::List() {
   StateListing listing;
   std::error_code ec;
   if (!fs::exists(dir_, ec)) {

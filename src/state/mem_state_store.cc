@@ -24,10 +24,10 @@ Status MemStateStore::Reset(std::string_view console, std::string_view name) {
   return Status::Ok();
 }
 
-Result<std::vector<StateEntry>> MemStateStore::List() {
+Result<StateListing> MemStateStore::List() {
   std::lock_guard<std::mutex> lock(mu_);
-  std::vector<StateEntry> out;
-  for (const auto& [key, cp] : map_) out.push_back({key.first, key.second, cp});
+  StateListing out;  // Nothing here can be unreadable.
+  for (const auto& [key, cp] : map_) out.entries.push_back({key.first, key.second, cp});
   return out;
 }
 

@@ -15,20 +15,6 @@
 
 namespace s1c::state {
 
-// One checkpoint file that List() could not read, and why (the message names
-// the file).
-struct StateFileError {
-  std::string console;
-  std::string name;
-  std::filesystem::path path;
-  Status error;
-};
-
-struct StateListing {
-  std::vector<StateEntry> entries;     // Sorted by console then name.
-  std::vector<StateFileError> errors;  // Unreadable or corrupt files, same order.
-};
-
 class FileStateStore final : public StateStore {
  public:
   explicit FileStateStore(std::filesystem::path dir);
@@ -36,11 +22,8 @@ class FileStateStore final : public StateStore {
   Result<std::optional<Checkpoint>> Load(std::string_view console, std::string_view name) override;
   Status Commit(std::string_view console, std::string_view name, const Checkpoint& cp) override;
   Status Reset(std::string_view console, std::string_view name) override;
-  Result<std::vector<StateEntry>> List() override;
-  // Like List(), but a file that cannot be read is reported in `errors` and
-  // the others are still listed. Fails whole only when a directory cannot
-  // be read.
-  Result<StateListing> ListWithErrors();
+  // Fails whole only when a directory cannot be read.
+  Result<StateListing> List() override;
 
   std::filesystem::path PathFor(std::string_view console, std::string_view name) const;
 

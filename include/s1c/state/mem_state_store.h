@@ -18,7 +18,7 @@ class MemStateStore : public StateStore {
                                          std::string_view name) override;
   Status Commit(std::string_view console, std::string_view name, const Checkpoint& cp) override;
   Status Reset(std::string_view console, std::string_view name) override;
-  Result<std::vector<StateEntry>> List() override;
+  Result<StateListing> List() override;
 
   // How many commits succeeded so far.
   int commits() const;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -33,20 +34,35 @@ struct StateEntry {
   Checkpoint checkpoint;
 };
 
+// One checkpoint that List() could not read, and why (the message names the
+// file, for a file store).
+struct StateFileError {
+  std::string console;
+  std::string name;
+  std::filesystem::path path;
+  Status error;
+};
+
+struct StateListing {
+  std::vector<StateEntry> entries;     // Sorted by console then name.
+  std::vector<StateFileError> errors;  // Unreadable or corrupt checkpoints, same order.
+};
+
 // Thread-safe: pollers of different streams commit concurrently.
 class StateStore {
  public:
   virtual ~StateStore() = default;
   // Returns nullopt when there is no checkpoint yet; kCorrupt naming the file
-  // and the fix when it exists but cannot be read.
+  // when it exists but cannot be read.
   virtual Result<std::optional<Checkpoint>> Load(std::string_view console, std::string_view name) = 0;
   // Durably replaces the checkpoint: when this returns Ok it survives a crash.
   virtual Status Commit(std::string_view console, std::string_view name, const Checkpoint& cp) = 0;
   // Deletes a checkpoint. Ok if there was none.
   virtual Status Reset(std::string_view console, std::string_view name) = 0;
-  // Every checkpoint, sorted by console then name. Unreadable files are
-  // returned as errors, not skipped.
-  virtual Result<std::vector<StateEntry>> List() = 0;
+  // Every checkpoint, sorted by console then name. One that cannot be read
+  // is reported in `errors`, never skipped, and the others are still listed;
+  // the call fails whole only when the store itself cannot be read.
+  virtual Result<StateListing> List() = 0;
 };
 
 }  // namespace s1c::state

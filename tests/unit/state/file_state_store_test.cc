@@ -258,7 +258,7 @@ TEST_F(FileStateStoreTest, ResetClearsACorruptFile) {
 TEST_F(FileStateStoreTest, ListIsSortedAndSkipsNonCheckpoints) {
   FileStateStore store(dir_);
   EXPECT_TRUE(store.List().ok());
-  EXPECT_TRUE(store.List()->empty());  // No directory yet.
+  EXPECT_TRUE(store.List()->entries.empty());  // No directory yet.
 
   ASSERT_TRUE(store.Commit("us", "threats", Sample()).ok());
   ASSERT_TRUE(store.Commit("eu", "threats", Sample()).ok());
@@ -271,26 +271,34 @@ TEST_F(FileStateStoreTest, ListIsSortedAndSkipsNonCheckpoints) {
   WriteText(dir_ / "bad name" / "x.json", "{}");
   fs::create_directories(dir_ / "eu" / "sub.json");  // A directory, not a file.
 
-  Result<std::vector<StateEntry>> list = store.List();
+  Result<StateListing> list = store.List();
   ASSERT_TRUE(list.ok()) << list.status().ToString();
-  ASSERT_EQ(list->size(), 3u);
-  EXPECT_EQ((*list)[0].console, "eu");
-  EXPECT_EQ((*list)[0].name, "activities");
-  EXPECT_EQ((*list)[1].console, "eu");
-  EXPECT_EQ((*list)[1].name, "threats");
-  EXPECT_EQ((*list)[2].console, "us");
-  EXPECT_EQ((*list)[2].name, "threats");
-  ExpectSame((*list)[2].checkpoint, Sample());
+  EXPECT_TRUE(list->errors.empty());
+  const std::vector<StateEntry>& entries = list->entries;
+  ASSERT_EQ(entries.size(), 3u);
+  EXPECT_EQ(entries[0].console, "eu");
+  EXPECT_EQ(entries[0].name, "activities");
+  EXPECT_EQ(entries[1].console, "eu");
+  EXPECT_EQ(entries[1].name, "threats");
+  EXPECT_EQ(entries[2].console, "us");
+  EXPECT_EQ(entries[2].name, "threats");
+  ExpectSame(entries[2].checkpoint, Sample());
 }
 
 TEST_F(FileStateStoreTest, ListReportsUnreadableFiles) {
   FileStateStore store(dir_);
   ASSERT_TRUE(store.Commit("eu", "activities", Sample()).ok());
   WriteText(store.PathFor("eu", "threats"), "{");
-  Result<std::vector<StateEntry>> list = store.List();
-  ASSERT_FALSE(list.ok());
-  EXPECT_EQ(list.status().code(), StatusCode::kCorrupt);
-  EXPECT_NE(list.status().message().find("threats.json"), std::string::npos);
+  // As the interface promises: the unreadable file is an error of the
+  // listing, and the others are still listed.
+  Result<StateListing> list = store.List();
+  ASSERT_TRUE(list.ok()) << list.status().ToString();
+  ASSERT_EQ(list->entries.size(), 1u);
+  EXPECT_EQ(list->entries[0].name, "activities");
+  ASSERT_EQ(list->errors.size(), 1u);
+  EXPECT_EQ(list->errors[0].name, "threats");
+  EXPECT_EQ(list->errors[0].error.code(), StatusCode::kCorrupt);
+  EXPECT_NE(list->errors[0].error.message().find("threats.json"), std::string::npos);
 }
 
 TEST_F(FileStateStoreTest, CommitFailureIsAnIoErrorNamingThePath) {
