@@ -2,82 +2,81 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
+#include "json_scan.h"
+#include "s1c/core/iso_time.h"
+
 namespace s1c::s1 {
 namespace {
 
-TEST(StreamsTest, TableMatchesDesign) {
-  const auto& all = AllStreams();
-  ASSERT_EQ(all.size(), 6u);
-
-  const StreamSpec& a = all[0];
-  EXPECT_EQ(a.name, "activities");
-  EXPECT_EQ(a.path, "activities");
-  EXPECT_EQ(a.time_pointer, "/createdAt");
-  EXPECT_EQ(a.sort_by, "createdAt");
-  EXPECT_EQ(a.filter_field, "createdAt");
-  EXPECT_EQ(a.key_pointer, "/id");
-  EXPECT_FALSE(a.key_includes_time);
-  EXPECT_TRUE(a.enabled_by_default);
-  EXPECT_EQ(a.permission, "Activity Page.view");
-
-  const StreamSpec& t = all[1];
-  EXPECT_EQ(t.name, "threats");
-  EXPECT_EQ(t.path, "threats");
-  EXPECT_EQ(t.time_pointer, "/threatInfo/updatedAt");
-  EXPECT_EQ(t.sort_by, "updatedAt");
-  EXPECT_EQ(t.filter_field, "updatedAt");
-  EXPECT_EQ(t.key_pointer, "/id");
-  EXPECT_TRUE(t.key_includes_time);
-  EXPECT_TRUE(t.enabled_by_default);
-  EXPECT_EQ(t.permission, "Threats.view");
-
-  const StreamSpec& al = all[2];
-  EXPECT_EQ(al.name, "alerts");
-  EXPECT_EQ(al.path, "cloud-detection/alerts");
-  EXPECT_EQ(al.time_pointer, "/alertInfo/updatedAt");
-  EXPECT_EQ(al.sort_by, "alertInfoUpdatedAt");
-  EXPECT_EQ(al.filter_field, "updatedAt");
-  EXPECT_EQ(al.key_pointer, "/alertInfo/alertId");
-  EXPECT_TRUE(al.key_includes_time);
-  EXPECT_FALSE(al.enabled_by_default);
-  EXPECT_EQ(al.permission, "Custom Alerts.view");
-  EXPECT_NE(al.forbidden_hint.find("Custom Rules"), std::string_view::npos);
-  for (const StreamSpec* rest : {&a, &t, &al}) {
-    EXPECT_EQ(rest->kind, StreamKind::kRest) << rest->name;
-    EXPECT_EQ(rest->default_poll_interval_seconds, 0) << rest->name;
-    EXPECT_TRUE(rest->default_start_from.empty()) << rest->name;
+// What every row must satisfy for the poller, the page parsers and the
+// config to work with it; the rows' values themselves are the table's, not
+// restated here.
+TEST(StreamsTest, EveryRowIsUsable) {
+  std::set<std::string_view> names;
+  bool any_on_by_default = false;
+  for (const StreamSpec& spec : AllStreams()) {
+    SCOPED_TRACE(std::string(spec.name));
+    // The name names the state file and a config key.
+    ASSERT_FALSE(spec.name.empty());
+    EXPECT_TRUE(names.insert(spec.name).second) << "duplicate name";
+    EXPECT_EQ(spec.name.find_first_not_of("abcdefghijklmnopqrstuvwxyz_"), std::string_view::npos);
+    EXPECT_FALSE(spec.path.empty());
+    EXPECT_NE(spec.path.front(), '/') << "the path is below the API prefix";
+    EXPECT_EQ(spec.path.find('?'), std::string_view::npos);
+    // The page parsers watch these pointers in every event.
+    json_scan::Target key, time;
+    EXPECT_TRUE(json_scan::ParsePointer(spec.key_pointer, &key)) << spec.key_pointer;
+    EXPECT_TRUE(json_scan::ParsePointer(spec.time_pointer, &time)) << spec.time_pointer;
+    EXPECT_FALSE(spec.sort_by.empty());
+    EXPECT_FALSE(spec.filter_field.empty());
+    // 401/403 messages and check-config name it.
+    EXPECT_FALSE(spec.permission.empty());
+    // Objects polled by their update time come in versions: each version is
+    // its own event, so the key must hold the time.
+    if (spec.time_pointer.ends_with("updatedAt")) {
+      EXPECT_TRUE(spec.key_includes_time);
+    }
+    // Its own defaults, when it has them, must be usable ones.
+    EXPECT_GE(spec.default_poll_interval_seconds, 0);
+    if (!spec.default_start_from.empty()) {
+      EXPECT_TRUE(ParseIsoTime(spec.default_start_from).ok()) << spec.default_start_from;
+    }
+    switch (spec.kind) {
+      case StreamKind::kRest:
+        EXPECT_EQ(KindName(spec.kind), "rest");
+        EXPECT_TRUE(spec.connection.empty());
+        EXPECT_TRUE(spec.graphql_query.empty());
+        break;
+      case StreamKind::kGraphql:
+        EXPECT_EQ(KindName(spec.kind), "graphql");
+        ASSERT_FALSE(spec.connection.empty());
+        // The query asks for the connection with the variables the request sends.
+        EXPECT_NE(spec.graphql_query.find(std::string(spec.connection) +
+                                          "(first: $first, after: $after, filters: $filters, "
+                                          "sort: $sort)"),
+                  std::string_view::npos);
+        break;
+      default:
+        ADD_FAILURE() << "unknown kind";
+    }
+    any_on_by_default = any_on_by_default || spec.enabled_by_default;
   }
+  EXPECT_TRUE(any_on_by_default) << "a console with no streams set would collect nothing";
+  EXPECT_GE(names.size(), 6u);
+}
 
-  const StreamSpec& u = all[3];
-  EXPECT_EQ(u.name, "unified_alerts");
-  EXPECT_EQ(u.kind, StreamKind::kGraphql);
-  EXPECT_EQ(u.path, "unifiedalerts/graphql");
-  EXPECT_EQ(u.time_pointer, "/updatedAt");
-  EXPECT_EQ(u.sort_by, "updatedAt");
-  EXPECT_EQ(u.filter_field, "updatedAt");
-  EXPECT_EQ(u.key_pointer, "/id");
-  EXPECT_TRUE(u.key_includes_time);
-  EXPECT_FALSE(u.enabled_by_default);
-  EXPECT_EQ(u.connection, "alerts");
-  EXPECT_NE(u.permission.find("Unified Alert Management"), std::string_view::npos);
-
-  for (size_t i : {4u, 5u}) {
-    const StreamSpec& inv = all[i];
-    EXPECT_EQ(inv.kind, StreamKind::kRest);
-    EXPECT_EQ(inv.path, inv.name);
-    EXPECT_EQ(inv.time_pointer, "/updatedAt");
-    EXPECT_EQ(inv.sort_by, "updatedAt");
-    EXPECT_EQ(inv.filter_field, "updatedAt");
-    EXPECT_EQ(inv.key_pointer, "/id");
-    EXPECT_TRUE(inv.key_includes_time);
-    EXPECT_FALSE(inv.enabled_by_default);
-    EXPECT_EQ(inv.default_poll_interval_seconds, 300);
-    EXPECT_EQ(inv.default_start_from, "1970-01-01T00:00:00Z");
+// The facts other parts of the program rely on by name.
+TEST(StreamsTest, RowsOthersRelyOn) {
+  EXPECT_EQ(FindStream("unified_alerts")->kind, StreamKind::kGraphql);
+  EXPECT_NE(FindStream("alerts")->forbidden_hint.find("Custom Rules"), std::string_view::npos);
+  for (const char* inventory : {"agents", "groups"}) {
+    EXPECT_EQ(FindStream(inventory)->default_start_from, "1970-01-01T00:00:00Z") << inventory;
+    EXPECT_EQ(FindStream(inventory)->default_poll_interval_seconds, 300) << inventory;
   }
-  EXPECT_EQ(all[4].name, "agents");
-  EXPECT_EQ(all[4].permission, "Endpoints.view");
-  EXPECT_EQ(all[5].name, "groups");
-  EXPECT_EQ(all[5].permission, "Groups.view");
+  EXPECT_TRUE(FindStream("activities")->enabled_by_default);
+  EXPECT_TRUE(FindStream("threats")->enabled_by_default);
 }
 
 // The built-in query selects every field docs/design.md section 3 names, and
