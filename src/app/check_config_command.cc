@@ -5,7 +5,6 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <map>
-#include <nlohmann/json.hpp>
 
 #include "command_text.h"
 #include "exit_codes.h"
@@ -115,26 +114,6 @@ struct Tally {
   }
 };
 
-CheckLine CheckIntake(ConsoleRuntime& rt, const IntakeDestination& d) {
-  std::string_view base = d.url;
-  while (!base.empty() && base.back() == '/') base.remove_suffix(1);
-  const std::string url = std::string(base) + "/batch";
-  Result<std::string> key = config::ResolveSecret(d.key);
-  if (!key.ok()) {
-    return {CheckLevel::kFail,
-            "cannot read intake_key (" + d.key.Describe() + "): " + key.status().message()};
-  }
-  http::Request request;
-  request.method = "POST";
-  request.url = url;
-  request.timeout = kIntakeTimeout;
-  request.headers.push_back({"Content-Type", "application/json"});
-  request.headers.push_back({"User-Agent", kUserAgent});
-  nlohmann::json body = {{"intake_key", *key}, {"jsons", nlohmann::json::array()}};
-  request.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  return IntakeCheck(rt.intake_transport->Send(request), url, *key);
-}
-
 int RunOnline(Runtime& runtime, const StopSource& stop, std::FILE* out) {
   Tally tally;
   std::map<std::string, std::string> tested;  // Intake (url, key source) -> first console.
@@ -176,7 +155,7 @@ int RunOnline(Runtime& runtime, const StopSource& stop, std::FILE* out) {
         continue;
       }
       tested.emplace(id, c.name);
-      CheckLine line = CheckIntake(rt, d);
+      CheckLine line = IntakeCheck(intake.forwarder->Probe(kIntakeTimeout));
       line.text += streams;
       tally.Print(line, out);
     }

@@ -124,18 +124,18 @@ CheckLine StreamCheck(const s1::StreamSpec& spec, const Result<s1::Page>& page) 
   }
 }
 
-CheckLine IntakeCheck(const Result<http::Response>& reply, std::string_view url,
-                      std::string_view key) {
-  const std::string where = "POST " + std::string(url);
-  if (!reply.ok()) {
-    return {CheckLevel::kFail, "intake unreachable (" + where + "): " + reply.status().message()};
+CheckLine IntakeCheck(const intake::ProbeResult& probe) {
+  const std::string where = "POST " + probe.url;
+  if (probe.http_status == 0 && probe.outcome == intake::Outcome::kRejected) {
+    return {CheckLevel::kFail, "intake key not tested: " + probe.error.message()};
   }
-  const long code = reply->status;
-  const std::string status = "HTTP " + std::to_string(code);
-  const std::string excerpt = Excerpt(reply->body, 160, {key});
-  const std::string body = excerpt.empty() ? "" : ": " + excerpt;
-  if (code >= 200 && code < 300) {
-    if (!intake::ParseIntakeReply(reply->body).ok()) {
+  if (probe.http_status == 0) {
+    return {CheckLevel::kFail, "intake unreachable (" + where + "): " + probe.error.message()};
+  }
+  const std::string status = "HTTP " + std::to_string(probe.http_status);
+  const std::string body = probe.excerpt.empty() ? "" : ": " + probe.excerpt;
+  if (probe.outcome == intake::Outcome::kDelivered) {
+    if (!probe.intake_reply) {
       // The daemon counts any 2xx as delivered (docs/design.md section 6), so a
       // proxy or portal answering 200 in the intake's place would swallow
       // events: worth a warning here, before it runs.
@@ -146,16 +146,17 @@ CheckLine IntakeCheck(const Result<http::Response>& reply, std::string_view url,
     return {CheckLevel::kOk,
             "intake key accepted (" + where + " with an empty batch: " + status + ")"};
   }
-  if (code == 401 || code == 403) {
+  const StatusCode code = probe.error.code();
+  if (code == StatusCode::kUnauthenticated || code == StatusCode::kPermissionDenied) {
     return {CheckLevel::kFail, "intake key rejected (" + where + ": " + status +
                                    "); check intake_key and that the intake exists"};
   }
-  if (code == 404) {
+  if (probe.http_status == 404) {
     return {CheckLevel::kFail,
             "intake URL not found (" + where + ": " + status +
                 "); check intake_url (other regions end in /api/v1/intake-http)"};
   }
-  if (code >= 400 && code < 500) {
+  if (probe.outcome == intake::Outcome::kRejected) {
     return {CheckLevel::kFail,
             "intake key NOT verified: the intake refused the empty test batch (" + where + ": " +
                 status + body + "), so it did not say whether the key is valid"};

@@ -8,6 +8,7 @@
 
 #include "s1c/core/status.h"
 #include "s1c/http/transport.h"
+#include "s1c/intake/forwarder.h"
 #include "s1c/s1/client.h"
 #include "s1c/s1/page.h"
 
@@ -44,12 +45,10 @@ CheckLine ExpiryCheck(const Result<s1::TokenDetails>& details, int64_t now_us);
 // stream needs.
 CheckLine StreamCheck(const s1::StreamSpec& spec, const Result<s1::Page>& page);
 
-// An empty batch {"intake_key":K,"jsons":[]} POSTed to `url`: 2xx means the
-// key was accepted and 401/403 that it was refused. Any other answer
-// leaves the key unverified, which counts as a failure: a check that
-// cannot tell must not pass (see docs/commands.md). `key` is masked in
-// any excerpt of the reply.
-CheckLine IntakeCheck(const Result<http::Response>& reply, std::string_view url,
-                      std::string_view key);
+// What the intake's answer to an empty batch (intake::Forwarder::Probe)
+// says: 2xx means the key was accepted and 401/403 that it was refused. Any
+// other answer leaves the key unverified, which counts as a failure: a check
+// that cannot tell must not pass (see docs/commands.md).
+CheckLine IntakeCheck(const intake::ProbeResult& probe);
 
 }  // namespace s1c::app

@@ -144,6 +144,54 @@ Forwarder::Forwarder(http::HttpTransport& transport, const Clock& clock, Forward
       intake_key_(std::move(intake_key)),
       dead_letter_(dead_letter) {}
 
+http::Request Forwarder::NewRequest() const {
+  http::Request request;
+  request.method = "POST";
+  request.url = BatchUrl(options_.intake_url);
+  request.timeout = options_.timeout;
+  request.headers.push_back({"Content-Type", "application/json"});
+  if (options_.gzip) request.headers.push_back({"Content-Encoding", "gzip"});
+  if (!options_.user_agent.empty()) request.headers.push_back({"User-Agent", options_.user_agent});
+  return request;
+}
+
+ProbeResult Forwarder::Probe(std::chrono::milliseconds timeout) {
+  ProbeResult p;
+  http::Request request = NewRequest();
+  request.timeout = timeout;
+  p.url = request.url;
+  Result<std::string> key = intake_key_();
+  if (!key.ok()) {
+    p.outcome = Outcome::kRejected;
+    p.error = key.status().Annotate("could not read intake_key for console " + options_.console);
+    return p;
+  }
+  std::string body = "{\"intake_key\":\"";
+  internal::AppendJsonEscaped(body, *key);
+  body += "\",\"jsons\":[]}";
+  if (options_.gzip) {
+    internal::GzipCompressor gzip;
+    Status zipped = gzip.Compress(body, request.body);
+    if (!zipped.ok()) {
+      p.outcome = Outcome::kRetryable;
+      p.error = zipped;
+      return p;
+    }
+  } else {
+    request.body = body;
+  }
+  const Result<http::Response> reply = transport_.Send(request);
+  PostResult r = Classify(reply, options_, clock_.NowMicros(), 0, body.size(), *key);
+  p.outcome = r.outcome;
+  p.http_status = r.http_status;
+  p.error = std::move(r.error);
+  if (reply.ok()) {
+    p.excerpt = Excerpt(reply->body, kExcerptBytes, {*key});
+    p.intake_reply = r.outcome == Outcome::kDelivered && ParseIntakeReply(reply->body).ok();
+  }
+  return p;
+}
+
 Delivery Forwarder::Deliver(std::string_view stream, std::span<const EventRef> events) {
   Delivery d;
   if (events.empty()) return d;
@@ -171,13 +219,7 @@ Delivery Forwarder::Deliver(std::string_view stream, std::span<const EventRef> e
   const size_t prefix_size = body.size();
   size_t in_body = 0;  // Events currently in `body`.
 
-  http::Request request;
-  request.method = "POST";
-  request.url = BatchUrl(options_.intake_url);
-  request.timeout = options_.timeout;
-  request.headers.push_back({"Content-Type", "application/json"});
-  if (options_.gzip) request.headers.push_back({"Content-Encoding", "gzip"});
-  if (!options_.user_agent.empty()) request.headers.push_back({"User-Agent", options_.user_agent});
+  http::Request request = NewRequest();
 
   // Posts the events gathered so far. Returns false (with `d` filled in)
   // when they were not accepted: the caller stops there, as the events after

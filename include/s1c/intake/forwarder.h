@@ -25,6 +25,17 @@ struct ForwarderOptions {
   std::string user_agent;
 };
 
+// What posting an empty batch {"intake_key":K,"jsons":[]} said about an
+// intake (check-config --online). Nothing is delivered.
+struct ProbeResult {
+  std::string url;                        // The /batch URL posted to.
+  Outcome outcome = Outcome::kDelivered;  // Classified as a delivery's answer would be.
+  int http_status = 0;                    // 0: no answer (transport error).
+  Status error;                           // Why, when not kDelivered; never holds the key.
+  bool intake_reply = false;              // A 2xx shaped like an intake's {"event_ids":[...]}.
+  std::string excerpt;                    // The reply body's start, the key masked.
+};
+
 // Splits the input into bodies {"intake_key":K,"jsons":["<event>",...]}
 // (each event JSON-escaped once into a reused buffer), gzips them, and POSTs
 // them in order to <intake_url>/batch. Stops at the first body that is not
@@ -36,11 +47,17 @@ class Forwarder final : public EventSink {
   Forwarder(http::HttpTransport& transport, const Clock& clock, ForwarderOptions options,
             SecretProvider intake_key, DeadLetter& dead_letter);
   Delivery Deliver(std::string_view stream, std::span<const EventRef> events) override;
+  // Posts an empty batch with the same request a delivery sends (URL,
+  // headers, gzip, key) and classifies the answer the same way.
+  ProbeResult Probe(std::chrono::milliseconds timeout);
 
  private:
   http::HttpTransport& transport_;
   const Clock& clock_;
   ForwarderOptions options_;
+  // The POST every body goes out in, without its body.
+  http::Request NewRequest() const;
+
   SecretProvider intake_key_;
   DeadLetter& dead_letter_;
 };

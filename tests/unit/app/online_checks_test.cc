@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include "fake_clock.h"
+#include "fake_transport.h"
 #include "s1c/core/iso_time.h"
+#include "s1c/intake/dead_letter.h"
 
 namespace s1c::app {
 namespace {
@@ -97,23 +100,38 @@ TEST(StreamCheckTest, NamesThePermission) {
   EXPECT_NE(unauth.text.find("Threats.view"), std::string::npos);
 }
 
+// The intake's answer to the empty batch, through the Forwarder's probe (its
+// request and classification), worded by IntakeCheck.
+CheckLine ProbeWith(Result<http::Response> reply, const std::string& key) {
+  testing::FakeTransport transport;
+  testing::FakeClock clock;
+  transport.Push(std::move(reply));
+  intake::DeadLetter dead_letter("/nonexistent/dead-letter.ndjson");
+  intake::ForwarderOptions options;
+  options.console = "eu";
+  options.intake_url = "https://intake.sekoia.io";
+  intake::Forwarder forwarder(transport, clock, options,
+                              [key] { return Result<std::string>(key); }, dead_letter);
+  const CheckLine line = IntakeCheck(forwarder.Probe(std::chrono::seconds(30)));
+  EXPECT_EQ(transport.requests().size(), 1u);
+  return line;
+}
+
 TEST(IntakeCheckTest, Classification) {
-  const std::string url = "https://intake.sekoia.io/batch";
-  EXPECT_EQ(IntakeCheck(Reply(200, R"({"event_ids":[]})"), url, "k3y").level, CheckLevel::kOk);
-  const CheckLine bad_key =
-      IntakeCheck(Reply(401, R"({"message":"unknown intake key"})"), url, "k3y");
+  EXPECT_EQ(ProbeWith(Reply(200, R"({"event_ids":[]})"), "k3y").level, CheckLevel::kOk);
+  const CheckLine bad_key = ProbeWith(Reply(401, R"({"message":"unknown intake key"})"), "k3y");
   EXPECT_EQ(bad_key.level, CheckLevel::kFail);
   EXPECT_NE(bad_key.text.find("rejected"), std::string::npos);
-  EXPECT_EQ(IntakeCheck(Reply(403, ""), url, "k3y").level, CheckLevel::kFail);
-  const CheckLine not_found = IntakeCheck(Reply(404, "nope"), url, "k3y");
+  EXPECT_EQ(ProbeWith(Reply(403, ""), "k3y").level, CheckLevel::kFail);
+  const CheckLine not_found = ProbeWith(Reply(404, "nope"), "k3y");
   EXPECT_NE(not_found.text.find("intake_url"), std::string::npos);
-  EXPECT_EQ(IntakeCheck(Reply(503, ""), url, "k3y").level, CheckLevel::kFail);
-  EXPECT_EQ(IntakeCheck(Unavailable("could not connect"), url, "k3y").level, CheckLevel::kFail);
+  EXPECT_EQ(ProbeWith(Reply(503, ""), "k3y").level, CheckLevel::kFail);
+  EXPECT_EQ(ProbeWith(Unavailable("could not connect"), "k3y").level, CheckLevel::kFail);
 }
 
 TEST(IntakeCheckTest, ATwoHundredThatIsNotAnIntakeReplyIsAWarning) {
   // A captive portal or a proxy's page in place of the intake.
-  const CheckLine l = IntakeCheck(Reply(200, "<html>Sign in to continue</html>"), "u", "k3y");
+  const CheckLine l = ProbeWith(Reply(200, "<html>Sign in to continue</html>"), "k3y");
   EXPECT_EQ(l.level, CheckLevel::kWarn);
   EXPECT_NE(l.text.find("not like a Sekoia.io intake"), std::string::npos) << l.text;
   EXPECT_NE(l.text.find("Sign in"), std::string::npos) << l.text;
@@ -123,10 +141,43 @@ TEST(IntakeCheckTest, AnEmptyBatchRefusedLeavesTheKeyUnverified) {
   // An intake that refuses empty batches has not said whether the key is
   // good: that is not a pass. The key must not be echoed.
   const CheckLine l =
-      IntakeCheck(Reply(400, R"({"message":"no events for key s3cr3t-key"})"), "u", "s3cr3t-key");
+      ProbeWith(Reply(400, R"({"message":"no events for key s3cr3t-key"})"), "s3cr3t-key");
   EXPECT_EQ(l.level, CheckLevel::kFail);
   EXPECT_NE(l.text.find("NOT verified"), std::string::npos) << l.text;
   EXPECT_EQ(l.text.find("s3cr3t-key"), std::string::npos) << l.text;
+}
+
+// The probe is the request a delivery sends: same URL, headers and body
+// shape (gzipped like a batch), with no event in it.
+TEST(IntakeCheckTest, TheProbeIsAnEmptyBatchLikeADelivery) {
+  testing::FakeTransport transport;
+  testing::FakeClock clock;
+  transport.Push(200, R"({"event_ids":[]})");
+  intake::DeadLetter dead_letter("/nonexistent/dead-letter.ndjson");
+  intake::ForwarderOptions options;
+  options.console = "eu";
+  options.intake_url = "https://intake.fra2.sekoia.io/api/v1/intake-http/";
+  options.gzip = false;
+  options.user_agent = "s1-collector/test";
+  intake::Forwarder forwarder(transport, clock, options,
+                              [] { return Result<std::string>("k\"3y"); }, dead_letter);
+  const intake::ProbeResult p = forwarder.Probe(std::chrono::seconds(30));
+  EXPECT_EQ(p.outcome, intake::Outcome::kDelivered);
+  EXPECT_TRUE(p.intake_reply);
+  ASSERT_EQ(transport.requests().size(), 1u);
+  const http::Request r = transport.requests()[0];
+  EXPECT_EQ(r.method, "POST");
+  EXPECT_EQ(r.url, "https://intake.fra2.sekoia.io/api/v1/intake-http/batch");
+  EXPECT_EQ(r.timeout, std::chrono::seconds(30));
+  EXPECT_EQ(r.body, R"({"intake_key":"k\"3y","jsons":[]})");
+  // A key that cannot be read is said, and nothing is sent.
+  intake::Forwarder unreadable(transport, clock, options,
+                               [] { return Result<std::string>(IoError("no file /k")); },
+                               dead_letter);
+  const CheckLine l = IntakeCheck(unreadable.Probe(std::chrono::seconds(30)));
+  EXPECT_EQ(l.level, CheckLevel::kFail);
+  EXPECT_NE(l.text.find("intake key not tested"), std::string::npos) << l.text;
+  EXPECT_EQ(transport.requests().size(), 1u);
 }
 
 }  // namespace
