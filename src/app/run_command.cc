@@ -12,6 +12,7 @@
 #include "exit_codes.h"
 #include "instrumentation.h"
 #include "runtime.h"
+#include "s1c/core/files.h"
 #include "s1c/obs/health.h"
 #include "s1c/obs/logging.h"
 #include "s1c/obs/metrics.h"
@@ -91,13 +92,10 @@ struct StreamSlot {
 // reported at start, naming the directory, not at the first commit.
 Status CheckStateDir(const std::string& dir) {
   std::error_code ec;
-  if (!std::filesystem::exists(dir, ec)) {
-    std::filesystem::create_directories(dir, ec);
-    if (ec) return IoError("cannot create state_dir " + dir + ": " + ec.message());
-    std::filesystem::permissions(dir, std::filesystem::perms::owner_all, ec);
-  } else if (!std::filesystem::is_directory(dir, ec)) {
+  if (std::filesystem::exists(dir, ec) && !std::filesystem::is_directory(dir, ec)) {
     return IoError("state_dir " + dir + " is not a directory");
   }
+  S1C_RETURN_IF_ERROR(files::MakePrivateDirs(dir, "state_dir"));
   const auto probe = std::filesystem::path(dir) / (".s1c-write-test." + std::to_string(::getpid()));
   {
     std::ofstream out(probe, std::ios::trunc);

@@ -7,6 +7,8 @@
 #include <cerrno>
 #include <system_error>
 
+#include "s1c/core/files.h"
+
 namespace s1c::config {
 namespace {
 
@@ -15,31 +17,11 @@ std::string ErrnoText(int err) { return std::error_code(err, std::generic_catego
 }  // namespace
 
 Result<std::string> ReadFileLimited(const std::string& path, size_t max_bytes) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    const int err = errno;
-    return Status(err == ENOENT ? StatusCode::kNotFound : StatusCode::kIo,
-                  "cannot read file " + path + ": " + ErrnoText(err));
+  Result<std::string> data = files::ReadWholeFile(path, max_bytes);
+  if (!data.ok() && data.status().code() == StatusCode::kCorrupt) {
+    return InvalidArgument("file " + path + " is larger than " + std::to_string(max_bytes) +
+                           " bytes; is it the right file?");
   }
-  std::string data;
-  char buf[8192];
-  while (true) {
-    const ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      const int err = errno;
-      ::close(fd);
-      return IoError("cannot read file " + path + ": " + ErrnoText(err));
-    }
-    if (n == 0) break;
-    data.append(buf, static_cast<size_t>(n));
-    if (data.size() > max_bytes) {
-      ::close(fd);
-      return InvalidArgument("file " + path + " is larger than " + std::to_string(max_bytes) +
-                             " bytes; is it the right file?");
-    }
-  }
-  ::close(fd);
   return data;
 }
 

@@ -1,5 +1,6 @@
 #include "s1c/intake/dead_letter.h"
 
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -10,31 +11,13 @@
 #include <utility>
 
 #include "json_escape.h"
+#include "s1c/core/files.h"
 
 namespace s1c::intake {
 namespace {
 
 Status PathError(const std::string& what, const std::filesystem::path& path, int err) {
   return IoError(what + " " + path.string() + ": " + std::strerror(err));
-}
-
-// Creates `dir` and any missing parents with mode 0700 (the dead-letter file
-// holds raw events). Existing directories are left as they are.
-Status MakeDirs(const std::filesystem::path& dir) {
-  if (dir.empty()) return Status::Ok();
-  struct stat st;
-  if (::stat(dir.c_str(), &st) == 0) {
-    if (S_ISDIR(st.st_mode)) return Status::Ok();
-    return IoError("cannot create dead-letter directory " + dir.string() +
-                   ": a file with that name exists");
-  }
-  if (dir.has_parent_path() && dir.parent_path() != dir) {
-    S1C_RETURN_IF_ERROR(MakeDirs(dir.parent_path()));
-  }
-  if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
-    return PathError("cannot create dead-letter directory", dir, errno);
-  }
-  return Status::Ok();
 }
 
 void AppendField(std::string& line, std::string_view name, std::string_view value) {
@@ -87,7 +70,7 @@ Status DeadLetter::Write(std::string_view console, std::string_view stream, std:
 
   std::lock_guard<std::mutex> lock(mu_);
   const std::filesystem::path dir = path_.parent_path();
-  S1C_RETURN_IF_ERROR(MakeDirs(dir));
+  S1C_RETURN_IF_ERROR(files::MakePrivateDirs(dir, "dead-letter directory"));
 
   // O_EXCL first, only to learn whether this call created the file: a new
   // directory entry needs the directory fsynced to survive a crash.

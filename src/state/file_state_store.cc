@@ -1,5 +1,6 @@
 #include "s1c/state/file_state_store.h"
 
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -10,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <system_error>
 
+#include "s1c/core/files.h"
 #include "s1c/core/iso_time.h"
 #include "s1c/core/text.h"
 
@@ -64,26 +66,6 @@ int RetryOnEintr(Call call) {
   return rc;
 }
 
-// Creates `dir` (and missing parents) with mode 0700. Existing directories
-// are left as they are (a StateDirectory= from systemd sets its own mode).
-Status MakeDirs(const fs::path& dir) {
-  fs::path partial;
-  for (const fs::path& part : dir) {
-    partial /= part;
-    if (partial.empty() || part == "/" || part.empty()) continue;
-    if (::mkdir(partial.c_str(), 0700) == 0) {
-      ::chmod(partial.c_str(), 0700);  // In case a restrictive umask removed bits we need.
-      continue;
-    }
-    const int err = errno;
-    if (err != EEXIST) return Io("cannot create state directory", partial, err);
-    struct stat st;
-    if (::stat(partial.c_str(), &st) != 0) return Io("cannot stat", partial, errno);
-    if (!S_ISDIR(st.st_mode)) return IoError(partial.string() + " exists and is not a directory");
-  }
-  return Status::Ok();
-}
-
 Status FsyncDir(const fs::path& dir) {
   const int fd =
       RetryOnEintr([&] { return ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); });
@@ -134,30 +116,19 @@ Status WriteFileAtomically(const fs::path& path, std::string_view data) {
 enum class ReadOutcome { kOk, kMissing };
 
 Result<ReadOutcome> ReadFile(const fs::path& path, std::string* out) {
-  const int fd = RetryOnEintr([&] { return ::open(path.c_str(), O_RDONLY | O_CLOEXEC); });
-  if (fd < 0) {
-    if (errno == ENOENT) return ReadOutcome::kMissing;
-    return Io("cannot open state file", path, errno);
-  }
-  out->clear();
-  char buf[16384];
-  while (true) {
-    const ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      const int err = errno;
-      ::close(fd);
-      return Io("cannot read state file", path, err);
-    }
-    if (n == 0) break;
-    out->append(buf, static_cast<size_t>(n));
-    if (out->size() > kMaxStateFileBytes) {
-      ::close(fd);
-      return Corrupt("state file " + path.string() + " is corrupt (larger than " +
-                     std::to_string(kMaxStateFileBytes >> 20) + " MiB)");
+  Result<std::string> text = files::ReadWholeFile(path, kMaxStateFileBytes);
+  if (!text.ok()) {
+    switch (text.status().code()) {
+      case StatusCode::kNotFound:
+        return ReadOutcome::kMissing;
+      case StatusCode::kCorrupt:
+        return Corrupt("state file " + path.string() + " is corrupt (larger than " +
+                       std::to_string(kMaxStateFileBytes >> 20) + " MiB)");
+      default:
+        return text.status();
     }
   }
-  ::close(fd);
+  *out = std::move(text).value();
   return ReadOutcome::kOk;
 }
 
@@ -272,7 +243,7 @@ Status FileStateStore::Commit(std::string_view console, std::string_view name,
   // One lock for the whole write: two commits of the same checkpoint would
   // otherwise share a temp file. Commits are rare (one per acked batch).
   std::lock_guard<std::mutex> lock(mu_);
-  S1C_RETURN_IF_ERROR(MakeDirs(path.parent_path()));
+  S1C_RETURN_IF_ERROR(files::MakePrivateDirs(path.parent_path(), "state directory"));
   return WriteFileAtomically(path, text);
 }
 
