@@ -14,7 +14,8 @@ bool AllDigits(std::string_view s) {
 }  // namespace
 
 Result<ListenAddress> ParseListenAddress(std::string_view text) {
-  if (std::any_of(text.begin(), text.end(), [](unsigned char c) { return c <= 0x20 || c == 0x7f; })) {
+  if (std::any_of(text.begin(), text.end(),
+                  [](unsigned char c) { return c <= 0x20 || c == 0x7f; })) {
     return InvalidArgument("must not contain spaces or control characters");
   }
   if (text.find('/') != std::string_view::npos) {

@@ -134,9 +134,10 @@ Status ScanPageInfo(std::string_view body, Scanner& s, Page* page) {
   if (more.kind == Kind::kFalse) return Status::Ok();
   const Found& cursor = targets[1].found;
   if (cursor.kind != Kind::kString || cursor.begin == cursor.end) {
-    return PageCorrupt(std::string("has \"pageInfo.hasNextPage\" = true but \"endCursor\" = ") +
-                           (cursor.kind == Kind::kString ? "\"\"" : json_scan::KindName(cursor.kind)),
-                       body, "body starts");
+    return PageCorrupt(
+        std::string("has \"pageInfo.hasNextPage\" = true but \"endCursor\" = ") +
+            (cursor.kind == Kind::kString ? "\"\"" : json_scan::KindName(cursor.kind)),
+        body, "body starts");
   }
   page->next_cursor = std::string(StringValue(*page, body, cursor));
   return Status::Ok();
@@ -203,8 +204,8 @@ class GraphqlPageApi final : public PageApi {
         if (!s.ScanValue(3)) return SyntaxError(s, body, " in " + connection);
         int64_t n = 0;
         // totalCount only feeds progress reports: ignore it unless it is a plain integer.
-        if (key == "totalCount" && json_scan::ParseInt64(body.substr(begin, s.offset() - begin), &n) &&
-            n >= 0) {
+        if (key == "totalCount" &&
+            json_scan::ParseInt64(body.substr(begin, s.offset() - begin), &n) && n >= 0) {
           page.total_items = n;
         }
         return Status::Ok();
@@ -240,7 +241,8 @@ class GraphqlPageApi final : public PageApi {
     if (!errors.empty()) S1C_RETURN_IF_ERROR(GraphqlErrors(errors, body));
     if (!seen_data) return PageCorrupt("has no \"data\"", body, "body starts");
     if (data_null) return PageCorrupt("has \"data\": null and no \"errors\"", body, "body starts");
-    if (!seen_connection) return PageCorrupt("has no " + connection + " object", body, "body starts");
+    if (!seen_connection)
+      return PageCorrupt("has no " + connection + " object", body, "body starts");
     if (!seen_edges) {
       return PageCorrupt("has no \"edges\" array in " + connection, body, "body starts");
     }

@@ -29,9 +29,9 @@ Status WrongKind(Scanner& s, std::string_view body, int depth, std::string_view 
   if (kind == Kind::kNone && !s.ScanValue(depth)) {
     return SyntaxError(s, body, " in " + std::string(name));
   }
-  return PageCorrupt("has " + std::string(name) + " = " + json_scan::KindName(kind) + ", not " +
-                         expected,
-                     body, "body starts");
+  return PageCorrupt(
+      "has " + std::string(name) + " = " + json_scan::KindName(kind) + ", not " + expected, body,
+      "body starts");
 }
 
 Status ExpectBodyObject(Scanner& s, std::string_view body, const char* expected) {

@@ -22,8 +22,7 @@ using json_scan::Target;
 inline constexpr size_t kExcerptBytes = 200;
 
 // kCorrupt "SentinelOne page <what>; <excerpt_label>: <excerpt of excerpt_of>".
-Status PageCorrupt(const std::string& what, std::string_view excerpt_of,
-                   const char* excerpt_label);
+Status PageCorrupt(const std::string& what, std::string_view excerpt_of, const char* excerpt_label);
 
 // A scanner failure, told as "truncated" when the body simply stopped;
 // `where` is appended to the position (" in \"data\"").

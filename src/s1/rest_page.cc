@@ -5,8 +5,8 @@
 #include <array>
 
 #include "api_request.h"
-#include "page_scan.h"
 #include "page_kinds.h"
+#include "page_scan.h"
 
 namespace s1c::s1 {
 namespace {
@@ -21,9 +21,8 @@ Status ScanData(const StreamSpec& spec, std::string_view body, Scanner& s,
   page->events.reserve(page->events.size() + std::min<size_t>(body.size() / 1024 + 1, 1000));
   return ForEachElement(s, body, "\"data\"", [&](size_t index) {
     // Depth 2: the body object and the "data" array are open around the element.
-    return ReadEvent(spec, body, s, 2, targets, page, [index] {
-      return "element " + std::to_string(index) + " of \"data\"";
-    });
+    return ReadEvent(spec, body, s, 2, targets, page,
+                     [index] { return "element " + std::to_string(index) + " of \"data\""; });
   });
 }
 

@@ -110,9 +110,10 @@ TEST(EveryStreamTest, AllSixStreamsTwoConsolesEachStreamToItsOwnIntake) {
   for (const auto& [label, events] : expected) {
     const std::vector<std::string> received = Received(dir, label);
     const Comparison c = CompareEvents(events, received);
-    std::printf("[ streams ] %-22s expected=%zu delivered=%zu missing=%zu duplicates=%zu "
-                "unexpected=%zu\n",
-                label.c_str(), c.expected, c.received, c.missing, c.duplicates, c.unexpected);
+    std::printf(
+        "[ streams ] %-22s expected=%zu delivered=%zu missing=%zu duplicates=%zu "
+        "unexpected=%zu\n",
+        label.c_str(), c.expected, c.received, c.missing, c.duplicates, c.unexpected);
     EXPECT_GT(c.expected, 0u) << label;
     EXPECT_EQ(c.missing, 0u) << label;
     EXPECT_EQ(c.duplicates, 0u) << label;
@@ -146,9 +147,9 @@ TEST(EveryStreamTest, AllSixStreamsTwoConsolesEachStreamToItsOwnIntake) {
     secrets.push_back("tok-streams-" + name);
     for (const std::string& stream : kAllStreams) secrets.push_back(KeyOf(name, stream));
   }
-  ExpectNoSecrets({dir.path() / "collector-1.log", dir.path() / "collector-2.log",
-                   dir.path() / "state"},
-                  secrets);
+  ExpectNoSecrets(
+      {dir.path() / "collector-1.log", dir.path() / "collector-2.log", dir.path() / "state"},
+      secrets);
 }
 
 // A console whose GraphQL schema lacks a field of the built-in query answers
@@ -157,11 +158,11 @@ TEST(EveryStreamTest, AllSixStreamsTwoConsolesEachStreamToItsOwnIntake) {
 // the other streams carry on. query_file is the fix.
 TEST(EveryStreamTest, GraphqlValidationErrorKeepsTheCheckpointAndQueryFileFixesIt) {
   TempDir dir;
-  Server sim(SimulatorBinary(),
-             {"--token", "tok-uam-schema", "--seed", "5", "--activities", "200", "--threats", "0",
-              "--unified-alerts", "120", "--threat-history", "all", "--uam-missing-field",
-              "dataSources"},
-             dir.path(), "sim");
+  Server sim(
+      SimulatorBinary(),
+      {"--token", "tok-uam-schema", "--seed", "5", "--activities", "200", "--threats", "0",
+       "--unified-alerts", "120", "--threat-history", "all", "--uam-missing-field", "dataSources"},
+      dir.path(), "sim");
   Server sink(SinkBinary(),
               {"--key", "key-uam-events=events", "--key", "key-uam-alerts=uam", "--out-dir",
                (dir.path() / "sink").string()},
@@ -189,7 +190,8 @@ TEST(EveryStreamTest, GraphqlValidationErrorKeepsTheCheckpointAndQueryFileFixesI
   EXPECT_EQ(CompareEvents(SimCorpus(sim, "activities"), Received(dir, "events")).missing, 0u);
 
   // The built-in query without the field this console lacks.
-  const std::string query = R"(query Old($first: Int!, $after: String, $filters: [FilterInput!], $sort: SortInput) {
+  const std::string query =
+      R"(query Old($first: Int!, $after: String, $filters: [FilterInput!], $sort: SortInput) {
   alerts(first: $first, after: $after, filters: $filters, sort: $sort) {
     totalCount
     pageInfo { hasNextPage endCursor }
@@ -216,8 +218,8 @@ TEST(EveryStreamTest, TransientGraphqlErrorsAreRetriedAndLoseNothing) {
               "--unified-alerts", "200", "--threat-history", "all", "--fault",
               "graphql_error:0.2:streams=unified_alerts"},
              dir.path(), "sim");
-  Server sink(SinkBinary(), {"--key", "key-uam-flaky=uam", "--out-dir",
-                             (dir.path() / "sink").string()},
+  Server sink(SinkBinary(),
+              {"--key", "key-uam-flaky=uam", "--out-dir", (dir.path() / "sink").string()},
               dir.path(), "sink");
   json console = ConsoleConfig("flaky", sim, "tok-uam-flaky", "key-uam-flaky", sink);
   console["streams"] = {{"activities", {{"enabled", false}}},
@@ -252,8 +254,8 @@ TEST(EveryStreamTest, BackfillOfUnifiedAlertsTakesExactlyTheRange) {
               "--unified-alerts", "400", "--threat-history", "all", "--start",
               "2026-01-01T00:00:00Z", "--span-seconds", "86400"},
              dir.path(), "sim");
-  Server sink(SinkBinary(), {"--key", "key-uam-backfill=uam", "--out-dir",
-                             (dir.path() / "sink").string()},
+  Server sink(SinkBinary(),
+              {"--key", "key-uam-backfill=uam", "--out-dir", (dir.path() / "sink").string()},
               dir.path(), "sink");
   json console = ConsoleConfig("bf", sim, "tok-uam-backfill", "key-uam-backfill", sink);
   console["streams"]["unified_alerts"] = {{"enabled", true}, {"page_size", 50}};
@@ -264,10 +266,10 @@ TEST(EveryStreamTest, BackfillOfUnifiedAlertsTakesExactlyTheRange) {
   const std::string from = "2026-01-01T06:00:00.000Z";
   const std::string to = "2026-01-01T18:00:00.000Z";
   const auto out = dir.path() / "uam.ndjson";
-  Process backfill({CollectorBinary(), "backfill", "-c", config.string(), "--console", "bf",
-                    "--stream", "unified_alerts", "--from", from, "--to", to, "--output",
-                    out.string()},
-                   dir.path() / "backfill.log");
+  Process backfill(
+      {CollectorBinary(), "backfill", "-c", config.string(), "--console", "bf", "--stream",
+       "unified_alerts", "--from", from, "--to", to, "--output", out.string()},
+      dir.path() / "backfill.log");
   ASSERT_EQ(backfill.Wait(std::chrono::minutes(2)).value_or(-1), 0) << backfill.Output();
 
   std::vector<std::string> expected;
@@ -276,9 +278,10 @@ TEST(EveryStreamTest, BackfillOfUnifiedAlertsTakesExactlyTheRange) {
     if (t >= from && t < to) expected.push_back(line);
   }
   const Comparison c = CompareEvents(expected, ReadLines(out));
-  std::printf("[ streams ] backfill unified_alerts expected=%zu delivered=%zu missing=%zu "
-              "duplicates=%zu unexpected=%zu\n",
-              c.expected, c.received, c.missing, c.duplicates, c.unexpected);
+  std::printf(
+      "[ streams ] backfill unified_alerts expected=%zu delivered=%zu missing=%zu "
+      "duplicates=%zu unexpected=%zu\n",
+      c.expected, c.received, c.missing, c.duplicates, c.unexpected);
   EXPECT_GT(c.expected, 100u);
   EXPECT_EQ(c.missing, 0u);
   EXPECT_EQ(c.duplicates, 0u);

@@ -33,10 +33,10 @@ struct StreamParams {
 };
 
 struct PageQuery {
-  std::string since;                  // Time text of the lower bound (inclusive).
-  std::optional<std::string> until;   // Time text of the exclusive upper bound (backfill).
-  std::optional<std::string> cursor;  // The previous page's next cursor.
-  int limit = 1000;                   // 1..1000.
+  std::string since;                           // Time text of the lower bound (inclusive).
+  std::optional<std::string> until;            // Time text of the exclusive upper bound (backfill).
+  std::optional<std::string> cursor;           // The previous page's next cursor.
+  int limit = 1000;                            // 1..1000.
   std::shared_ptr<const StreamParams> params;  // Null: the row's defaults.
 };
 

@@ -89,8 +89,8 @@ TEST_F(InstrumentationTest, TokenExpiryProbeSetsTheGaugeAndPacesItself) {
   TokenExpiryProbe probe(client, clock_, "eu", metrics_);
 
   const std::string expires = FormatIsoTime(clock_.NowMicros() + 30 * 86400 * int64_t{1000000});
-  transport.Push(200, R"({"data":{"createdAt":"2026-01-01T00:00:00Z","expiresAt":")" + expires +
-                          R"("}})");
+  transport.Push(
+      200, R"({"data":{"createdAt":"2026-01-01T00:00:00Z","expiresAt":")" + expires + R"("}})");
   EXPECT_EQ(probe(), hours(6));
   EXPECT_EQ(metrics_.token_expiry.With({"eu"}).value(),
             static_cast<double>(*ParseIsoTime(expires)) / 1e6);

@@ -53,8 +53,8 @@ std::string UamPage(const std::vector<std::string>& nodes,
     if (i) edges += ",";
     edges += R"({"cursor":"c)" + std::to_string(i) + R"(","node":)" + nodes[i] + "}";
   }
-  return R"({"data":{"alerts":{"totalCount":)" + std::to_string(nodes.size()) +
-         R"(,"pageInfo":)" + page_info + R"(,"edges":[)" + edges + "]}}}";
+  return R"({"data":{"alerts":{"totalCount":)" + std::to_string(nodes.size()) + R"(,"pageInfo":)" +
+         page_info + R"(,"edges":[)" + edges + "]}}}";
 }
 
 std::string Node(const std::string& id, const std::string& updated) {
@@ -195,12 +195,13 @@ TEST(GraphqlPageTest, ErrorsWith200AreErrorsNeverEmptyPages) {
       "errors":[{"message":"partial"}]})");
   EXPECT_EQ(st.code(), StatusCode::kUnavailable);
   // A validation message without a code is still a validation error.
-  EXPECT_EQ(ErrorOf(R"({"errors":[{"message":"Cannot query field \"x\" on type \"Alert\"."}]})")
-                .code(),
-            StatusCode::kRejected);
+  EXPECT_EQ(
+      ErrorOf(R"({"errors":[{"message":"Cannot query field \"x\" on type \"Alert\"."}]})").code(),
+      StatusCode::kRejected);
   // An empty list is no error.
   EXPECT_TRUE(ParsePage(Uam(), R"({"errors":[],"data":{"alerts":{"edges":[],
-      "pageInfo":{"hasNextPage":false}}}})").ok());
+      "pageInfo":{"hasNextPage":false}}}})")
+                  .ok());
 }
 
 TEST(GraphqlPageTest, WrongShapesAreCorrupt) {
