@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "expected_rows.h"
 #include "simulator/cursor.h"
 #include "simulator/event_generator.h"
 #include "simulator/event_store.h"
@@ -17,7 +18,7 @@ namespace {
 
 using json = nlohmann::json;
 
-constexpr int64_t kNow = 1798761600000000;  // 2027-01-01, after every generated time.
+constexpr int64_t kNow = kAfterEveryRow;
 constexpr char kQuery[] = "{ alerts { totalCount edges { cursor node { id } } } }";
 
 const StreamSpec& Uam() { return SpecOf(StreamKind::kUnifiedAlerts); }
@@ -141,18 +142,6 @@ Walk WalkAll(std::span<const EventRecord> rows, json variables) {
   return walk;
 }
 
-std::vector<const EventRecord*> Expected(std::span<const EventRecord> rows, const Query& q) {
-  std::vector<const EventRecord*> out;
-  for (const auto& e : rows) {
-    if (e.VisibleAt(kNow) && q.Matches(e)) out.push_back(&e);
-  }
-  std::sort(out.begin(), out.end(), [&](const EventRecord* a, const EventRecord* b) {
-    return q.descending ? KeyOf(*b, q.sort_field) < KeyOf(*a, q.sort_field)
-                        : KeyOf(*a, q.sort_field) < KeyOf(*b, q.sort_field);
-  });
-  return out;
-}
-
 TEST(GraphqlPageTest, PagingReturnsEveryRowOnceInOrderAcrossTies) {
   const auto rows = SortedUamRows(400);
   for (int first : {1, 3, 7, 50, 1000}) {
@@ -161,7 +150,7 @@ TEST(GraphqlPageTest, PagingReturnsEveryRowOnceInOrderAcrossTies) {
         SCOPED_TRACE(std::to_string(first) + " " + order + " " + by);
         const json vars = {{"first", first}, {"sort", {{"by", by}, {"order", order}}}};
         const Walk walk = WalkAll(rows, vars);
-        const auto expected = Expected(rows, Parse(vars));
+        const auto expected = ExpectedRows(rows, Parse(vars));
         EXPECT_EQ(walk.rows, expected);
         EXPECT_EQ(walk.total, static_cast<int64_t>(rows.size()));
         if (first == 1) {
@@ -188,7 +177,7 @@ TEST(GraphqlPageTest, DetectionProductAndTimeFiltersCombineWithPaging) {
     SCOPED_TRACE(filters.dump());
     const json vars = {{"first", 4}, {"filters", filters}};
     const Walk walk = WalkAll(rows, vars);
-    EXPECT_EQ(walk.rows, Expected(rows, Parse(vars)));
+    EXPECT_EQ(walk.rows, ExpectedRows(rows, Parse(vars)));
   }
   const Walk only_identity = WalkAll(rows, {{"first", 5}, {"filters", {identity}}});
   EXPECT_EQ(static_cast<int>(only_identity.rows.size()), per_product["Identity"]);

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "expected_rows.h"
 #include "s1c/core/iso_time.h"
 #include "simulator/cursor.h"
 #include "simulator/event_generator.h"
@@ -15,7 +16,7 @@
 namespace s1c::sim {
 namespace {
 
-constexpr int64_t kNow = 1798761600000000;  // 2027-01-01, after every generated time.
+constexpr int64_t kNow = kAfterEveryRow;
 
 // Rows of `stream` from a corpus, sorted as the store keeps them.
 std::vector<EventRecord> SortedRows(StreamKind stream, uint64_t seed = 11) {
@@ -76,25 +77,12 @@ Walk WalkAll(std::span<const EventRecord> rows, StreamKind stream, QueryParams p
   return walk;
 }
 
-// The rows a brute-force filter keeps, in the expected order.
-std::vector<const EventRecord*> Expected(std::span<const EventRecord> rows, const Query& q) {
-  std::vector<const EventRecord*> out;
-  for (const auto& e : rows) {
-    if (e.VisibleAt(kNow) && q.Matches(e)) out.push_back(&e);
-  }
-  std::sort(out.begin(), out.end(), [&](const EventRecord* a, const EventRecord* b) {
-    return q.descending ? KeyOf(*b, q.sort_field) < KeyOf(*a, q.sort_field)
-                        : KeyOf(*a, q.sort_field) < KeyOf(*b, q.sort_field);
-  });
-  return out;
-}
-
 void ExpectWalkMatches(std::span<const EventRecord> rows, StreamKind stream,
                        const QueryParams& params) {
   auto query = ParseQuery(SpecOf(stream), params);
   ASSERT_TRUE(query.ok()) << query.status().ToString();
   const Walk walk = WalkAll(rows, stream, params);
-  const auto expected = Expected(rows, *query);
+  const auto expected = ExpectedRows(rows, *query);
   EXPECT_EQ(walk.rows, expected) << "every matching row exactly once, in order";
   EXPECT_EQ(walk.total, static_cast<int64_t>(expected.size()));
 }
