@@ -3,8 +3,9 @@
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdio>
-#include <map>
+#include <utility>
 
 #include "command_text.h"
 #include "exit_codes.h"
@@ -116,7 +117,8 @@ struct Tally {
 
 int RunOnline(Runtime& runtime, const StopSource& stop, std::FILE* out) {
   Tally tally;
-  std::map<std::string, std::string> tested;  // Intake (url, key source) -> first console.
+  // Each intake tested so far, and the console it was tested under.
+  std::vector<std::pair<IntakeDestination, std::string>> tested;
   for (ConsoleRuntime& rt : runtime.consoles()) {
     if (stop.StopRequested()) break;
     const config::ConsoleConfig& c = *rt.config;
@@ -144,9 +146,8 @@ int RunOnline(Runtime& runtime, const StopSource& stop, std::FILE* out) {
       const IntakeDestination& d = intake.destination;
       if (d.streams.empty() || stop.StopRequested()) continue;
       const std::string streams = " [streams: " + JoinNames(d.streams) + "]";
-      // The key's value only tells two inline keys apart; it is never printed.
-      const std::string id = d.url + "\n" + d.key.Describe() + "\n" + d.key.value;
-      auto seen = tested.find(id);
+      auto seen = std::find_if(tested.begin(), tested.end(),
+                               [&](const auto& t) { return SameIntake(t.first, d); });
       if (seen != tested.end()) {
         std::fprintf(out, "  %-4s  %s\n", "-",
                      ("intake " + d.url + " (" + d.key.Describe() + ") checked above, console \"" +
@@ -154,7 +155,7 @@ int RunOnline(Runtime& runtime, const StopSource& stop, std::FILE* out) {
                          .c_str());
         continue;
       }
-      tested.emplace(id, c.name);
+      tested.emplace_back(d, c.name);
       CheckLine line = IntakeCheck(intake.forwarder->Probe(kIntakeTimeout));
       line.text += streams;
       tally.Print(line, out);

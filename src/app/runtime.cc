@@ -31,27 +31,35 @@ std::vector<config::KnownStream> KnownStreams() {
   return out;
 }
 
-bool SendsTo(const config::StreamConfig& stream, const IntakeDestination& destination) {
-  return stream.intake_url == destination.url && stream.intake_key.kind == destination.key.kind &&
-         stream.intake_key.value == destination.key.value;
+namespace {
+
+// Where `stream` sends, with no streams listed yet.
+IntakeDestination DestinationOf(const config::StreamConfig& stream) {
+  return {stream.intake_url, stream.intake_key, stream.own_intake_key, {}};
+}
+
+}  // namespace
+
+bool SameIntake(const IntakeDestination& a, const IntakeDestination& b) {
+  return a.url == b.url && a.key.kind == b.key.kind && a.key.value == b.key.value;
 }
 
 std::vector<IntakeDestination> IntakeDestinations(const config::ConsoleConfig& console) {
   std::vector<IntakeDestination> out;
   for (const auto& stream : console.streams) {
+    IntakeDestination here = DestinationOf(stream);
     auto it = std::find_if(out.begin(), out.end(),
-                           [&](const IntakeDestination& d) { return SendsTo(stream, d); });
-    if (it == out.end()) {
-      it = out.insert(out.end(), {stream.intake_url, stream.intake_key, stream.own_intake_key, {}});
-    }
+                           [&](const IntakeDestination& d) { return SameIntake(here, d); });
+    if (it == out.end()) it = out.insert(out.end(), std::move(here));
     if (stream.enabled) it->streams.push_back(stream.name);
   }
   return out;
 }
 
 IntakeRuntime& ConsoleRuntime::IntakeFor(const config::StreamConfig& stream) {
+  const IntakeDestination wanted = DestinationOf(stream);
   for (IntakeRuntime& intake : intakes) {
-    if (SendsTo(stream, intake.destination)) return intake;
+    if (SameIntake(wanted, intake.destination)) return intake;
   }
   // Runtime made one for every stream of the console: anything else is a bug.
   std::abort();

@@ -41,8 +41,9 @@ struct IntakeDestination {
 // not listed in `streams`.
 std::vector<IntakeDestination> IntakeDestinations(const config::ConsoleConfig& console);
 
-// Whether `stream` sends to `destination`.
-bool SendsTo(const config::StreamConfig& stream, const IntakeDestination& destination);
+// Whether two destinations are one intake: the same URL and the same key
+// source (kind and value; the value only ever compared, never shown).
+bool SameIntake(const IntakeDestination& a, const IntakeDestination& b);
 
 // A destination and its forwarder. Streams sending there share it.
 struct IntakeRuntime {
