@@ -76,6 +76,13 @@ class BuffersLease {
   std::unique_ptr<Buffers> buffers_;
 };
 
+// Replaces `body` with the start of a batch body, up to the '[' of "jsons".
+void StartBody(std::string_view intake_key, std::string& body) {
+  body = "{\"intake_key\":\"";
+  internal::AppendJsonEscaped(body, intake_key);
+  body += "\",\"jsons\":[";
+}
+
 std::string BatchUrl(std::string_view intake_url) {
   while (!intake_url.empty() && intake_url.back() == '/') intake_url.remove_suffix(1);
   return std::string(intake_url) + "/batch";
@@ -166,9 +173,9 @@ ProbeResult Forwarder::Probe(std::chrono::milliseconds timeout) {
     p.error = key.status().Annotate("could not read intake_key for console " + options_.console);
     return p;
   }
-  std::string body = "{\"intake_key\":\"";
-  internal::AppendJsonEscaped(body, *key);
-  body += "\",\"jsons\":[]}";
+  std::string body;
+  StartBody(*key, body);
+  body += kBodyEnd;
   if (options_.gzip) {
     internal::GzipCompressor gzip;
     Status zipped = gzip.Compress(body, request.body);
@@ -213,9 +220,7 @@ Delivery Forwarder::Deliver(std::string_view stream, std::span<const EventRef> e
     for (const EventRef& event : events) estimate += event.json.size() + event.json.size() / 6 + 3;
     body.reserve(std::min(estimate, options_.max_body_bytes + options_.max_body_bytes / 8 + 64));
   }
-  body = "{\"intake_key\":\"";
-  internal::AppendJsonEscaped(body, *key);
-  body += "\",\"jsons\":[";
+  StartBody(*key, body);
   const size_t prefix_size = body.size();
   size_t in_body = 0;  // Events currently in `body`.
 
