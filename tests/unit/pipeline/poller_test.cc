@@ -29,12 +29,16 @@ class PollerTest : public ::testing::TestWithParam<std::string> {
   PollerOptions Options(int page_size = 10) {
     PollerOptions o;
     o.console = "eu";
-    o.spec = s1::FindStream(GetParam());
+    o.spec = &Spec();
     o.page_size = page_size;
     o.start_from = FormatIsoTime(kT0);
     o.intake_backoff = {std::chrono::milliseconds(100), std::chrono::milliseconds(1000), 2.0};
     return o;
   }
+  const s1::StreamSpec& Spec() const { return *s1::FindStream(GetParam()); }
+  // The key this stream's pages give the event added as `id`: the id, or
+  // id@time for rows whose key includes the time.
+  std::string Key(const std::string& id) { return source_.KeyOf(Spec(), id); }
   Poller MakePoller(PollerOptions o) {
     return Poller(std::move(o), source_, sink_, store_, clock_, [] { return 0.5; });
   }
@@ -66,12 +70,12 @@ TEST_P(PollerTest, DeliversManyPagesInOrderAndCommits) {
   EXPECT_EQ(r->pages, 10);
   EXPECT_EQ(r->events_forwarded, 95);
   ASSERT_EQ(sink_.accepted().size(), 95u);
-  EXPECT_EQ(sink_.accepted().front(), "e1");
-  EXPECT_EQ(sink_.accepted().back(), "e95");
+  EXPECT_EQ(sink_.accepted().front(), Key("e1"));
+  EXPECT_EQ(sink_.accepted().back(), Key("e95"));
   auto cp = store_.Load("eu", GetParam());
   ASSERT_TRUE(cp.ok() && cp->has_value());
   EXPECT_EQ((*cp)->watermark_us, kT0 + 95 * kSec);
-  EXPECT_EQ((*cp)->boundary_keys, std::vector<std::string>{"e95"});
+  EXPECT_EQ((*cp)->boundary_keys, std::vector<std::string>{Key("e95")});
   EXPECT_EQ((*cp)->events_done, 95);
 }
 
@@ -256,7 +260,7 @@ TEST_P(PollerTest, LookbackCatchesLateEventsOnce) {
   ASSERT_TRUE(poller.RunCycle(stop_.token()).ok());
   auto counts = Counts();
   EXPECT_EQ(counts.size(), 13u);
-  EXPECT_EQ(counts["late"], 1);
+  EXPECT_EQ(counts[Key("late")], 1);
   for (const auto& [k, n] : counts) EXPECT_EQ(n, 1) << k;
 }
 
@@ -269,7 +273,7 @@ TEST_P(PollerTest, LookbackKeySetIsBounded) {
   ASSERT_TRUE(poller.RunCycle(stop_.token()).ok());
   auto cp = store_.Load("eu", GetParam());
   EXPECT_EQ((*cp)->recent_keys.size(), 20u);
-  EXPECT_EQ((*cp)->recent_keys.back().key, "e50");
+  EXPECT_EQ((*cp)->recent_keys.back().key, Key("e50"));
 }
 
 TEST_P(PollerTest, NextPageIsFetchedWhileOneIsDeliveredAndCommitsStayInOrder) {
@@ -326,7 +330,7 @@ TEST_P(PollerTest, BoundaryKeySetIsBoundedAndForgottenKeysAreResentNotLost) {
   ASSERT_TRUE(poller.RunCycle(stop_.token()).ok());
   auto cp = store_.Load("eu", GetParam());
   ASSERT_EQ((*cp)->boundary_keys.size(), 10u);
-  EXPECT_EQ((*cp)->boundary_keys.back(), "tie109");  // The first ones are kept.
+  EXPECT_EQ((*cp)->boundary_keys.back(), Key("tie109"));  // The first ones are kept.
   EXPECT_EQ(sink_.accepted().size(), 30u);
   // The next poll cannot tell the 20 others from new events: they come again
   // (duplicates), the 10 remembered do not.
