@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <utility>
 
@@ -11,7 +12,9 @@
 #include "exit_codes.h"
 #include "online_checks.h"
 #include "runtime.h"
+#include "s1c/config/options.h"
 #include "s1c/core/iso_time.h"
+#include "s1c/core/text.h"
 
 namespace s1c::app {
 namespace {
@@ -19,20 +22,62 @@ namespace {
 // A test batch is tiny; an intake that takes longer is as good as down.
 constexpr std::chrono::seconds kIntakeTimeout{30};
 
-std::string OrNone(const std::vector<std::string>& items, const std::string& none) {
-  if (items.empty()) return none;
-  std::string out;
-  for (const auto& i : items) out += (out.empty() ? "" : ",") + i;
-  return out;
-}
-
 std::string JoinNames(const std::vector<std::string>& names) {
   std::string out;
   for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
   return out;
 }
 
-std::string Seconds(int s) { return std::to_string(s) + "s"; }
+// A parsed value as the summary shows it; never a secret's value.
+std::string ValueText(const config::Option& o, int v) {
+  return std::to_string(v) + (o.type == config::ValueType::kSeconds ? "s" : "");
+}
+std::string ValueText(const config::Option&, double v) { return FormatNumber(v); }
+std::string ValueText(const config::Option&, bool v) { return v ? "on" : "off"; }
+std::string ValueText(const config::Option& o, const std::string& v) {
+  if (v.empty()) return "(" + std::string(o.default_note) + ")";
+  return o.type == config::ValueType::kProxy ? MaskUrlCredentials(v) : v;
+}
+std::string ValueText(const config::Option&, const config::SecretRef& v) {
+  return "*** (" + v.Describe() + ")";
+}
+std::string ValueText(const config::Option& o, const std::vector<std::string>& v) {
+  return v.empty() ? "(" + std::string(o.default_note) + ")" : JoinNames(v);
+}
+
+// The value of option `o` in `owner` (a console or a stream).
+template <typename T>
+std::string FieldText(const config::Option& o, const T& owner, const config::FieldOf<T>& field) {
+  return std::visit(
+      [&](auto member) -> std::string {
+        if constexpr (std::is_same_v<decltype(member), std::monostate>) {
+          return "";
+        } else {
+          return ValueText(o, owner.*member);
+        }
+      },
+      field);
+}
+
+// What the summary shows of each console and stream, from the option table:
+// a console's own values as rows; the inherited values that land in a
+// stream as columns of the streams table (the intake URL goes in the
+// intakes table, beside its key); a graphql stream's own settings below it.
+bool IsConsoleRow(const config::Option& o) {
+  return o.levels.Has(config::Where::kConsole) && !o.levels.Has(config::Where::kStream) &&
+         o.console_field.index() != 0;
+}
+bool IsStreamColumn(const config::Option& o) {
+  return o.inherited() && o.stream_field.index() != 0 && o.type != config::ValueType::kIntakeUrl;
+}
+
+// "POLL_INTERVAL" for poll_interval_seconds: the column header.
+std::string ColumnHeader(std::string_view key) {
+  if (key.ends_with("_seconds")) key.remove_suffix(std::string_view("_seconds").size());
+  std::string out(key);
+  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
 
 void PrintSummary(const config::Config& c, std::FILE* out) {
   std::fprintf(out, "Configuration %s is valid.\n\n", c.source.c_str());
@@ -47,41 +92,35 @@ void PrintSummary(const config::Config& c, std::FILE* out) {
   std::fputs(FormatTable(top).c_str(), out);
   for (const auto& console : c.consoles) {
     std::fprintf(out, "\nconsole \"%s\"\n", console.name.c_str());
-    char rate[32];
-    std::snprintf(rate, sizeof rate, "%g", console.requests_per_second);
-    std::vector<std::vector<std::string>> rows = {
-        {"  url", console.url},
-        {"  api_token", "*** (" + console.api_token.Describe() + ")"},
-        {"  intake_gzip", console.intake_gzip ? "on" : "off"},
-        {"  requests_per_second", rate},
-        {"  ca_file", console.ca_file.empty() ? "(system store)" : console.ca_file},
-        {"  proxy", console.proxy.empty() ? "(from the environment, if any)"
-                                          : MaskUrlCredentials(console.proxy)},
-        {"  site_ids", OrNone(console.site_ids, "(all the token can see)")},
-        {"  account_ids", OrNone(console.account_ids, "(all the token can see)")},
-    };
+    std::vector<std::vector<std::string>> rows;
+    for (const config::Option& o : config::Options()) {
+      if (IsConsoleRow(o))
+        rows.push_back({"  " + std::string(o.key), FieldText(o, console, o.console_field)});
+    }
     std::fputs(FormatTable(rows).c_str(), out);
-    std::vector<std::vector<std::string>> streams = {{"    STREAM", "KIND", "ENABLED", "INTERVAL",
-                                                      "PAGE_SIZE", "START_FROM", "LOOKBACK",
-                                                      "NEEDS PERMISSION"}};
+    std::vector<std::vector<std::string>> streams = {{"    STREAM", "KIND", "ENABLED"}};
+    for (const config::Option& o : config::Options()) {
+      if (IsStreamColumn(o)) streams.front().push_back(ColumnHeader(o.key));
+    }
+    streams.front().push_back("NEEDS PERMISSION");
     std::vector<std::string> settings;  // graphql settings, shown below the table.
     for (const auto& s : console.streams) {
       const s1::StreamSpec* spec = s1::FindStream(s.name);
-      const std::string permission = spec ? std::string(spec->permission) : "";
-      const std::string kind = spec ? std::string(s1::KindName(spec->kind)) : "";
-      if (!s.enabled) {
-        streams.push_back({"    " + s.name, kind, "no", "-", "-", "-", "-", permission});
-        continue;
+      std::vector<std::string>& row = streams.emplace_back();
+      row = {"    " + s.name, spec ? std::string(s1::KindName(spec->kind)) : "",
+             s.enabled ? "yes" : "no"};
+      for (const config::Option& o : config::Options()) {
+        if (IsStreamColumn(o)) row.push_back(s.enabled ? FieldText(o, s, o.stream_field) : "-");
       }
-      streams.push_back({"    " + s.name, kind, "yes", Seconds(s.poll_interval_seconds),
-                         std::to_string(s.page_size), s.start_from, Seconds(s.lookback_seconds),
-                         permission});
-      if (spec != nullptr && spec->kind == s1::StreamKind::kGraphql) {
-        settings.push_back("    " + s.name + ": query " +
-                           (s.query_file.empty() ? "built-in" : "from " + s.query_file) +
-                           ", detection products " +
-                           (s.detection_products.empty() ? "all" : JoinNames(s.detection_products)));
+      row.push_back(spec ? std::string(spec->permission) : "");
+      if (!s.enabled || spec == nullptr || spec->kind != s1::StreamKind::kGraphql) continue;
+      std::string line;
+      for (const config::Option& o : config::Options()) {
+        if (!o.graphql_only) continue;
+        line +=
+            (line.empty() ? "" : ", ") + std::string(o.key) + " " + FieldText(o, s, o.stream_field);
       }
+      settings.push_back("    " + s.name + ": " + line);
     }
     std::fputs("  streams\n", out);
     std::fputs(FormatTable(streams).c_str(), out);

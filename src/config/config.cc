@@ -16,6 +16,7 @@
 #include <system_error>
 
 #include "file_read.h"
+#include "s1c/config/options.h"
 #include "s1c/core/iso_time.h"
 #include "s1c/core/listen_address.h"
 #include "s1c/core/text.h"
@@ -31,42 +32,26 @@ using Keys = std::vector<std::string_view>;
 
 constexpr size_t kMaxErrors = 20;
 constexpr size_t kMaxConfigBytes = 16 * 1024 * 1024;
-constexpr std::string_view kDefaultIntakeUrl = "https://intake.sekoia.io";
 constexpr std::string_view kTopLevel = "(top level)";
 
-// Built-in defaults (documented in docs/configuration.md).
-constexpr int kDefaultPollIntervalSeconds = 30;
-constexpr int kDefaultPageSize = 1000;
-constexpr std::string_view kDefaultStartFrom = "24h";
-constexpr double kDefaultRequestsPerSecond = 10;
-constexpr int kDefaultLookbackSeconds = 0;
-constexpr int kDefaultMaxResponseMib = 64;
-constexpr int kMaxMaxResponseMib = 1024;
-
-const Keys kTopKeys = {"state_dir", "log", "metrics", "defaults", "consoles"};
-const Keys kLogKeys = {"level", "format"};
-const Keys kMetricsKeys = {"listen"};
-// Settable in "defaults" and per console.
-const Keys kSharedKeys = {
-    "intake_url",       "poll_interval_seconds", "page_size", "start_from", "requests_per_second",
-    "lookback_seconds", "intake_gzip",           "ca_file",   "proxy",
-    "max_response_mib"};
-const Keys kConsoleOnlyKeys = {"name",     "url",         "api_token", "intake_key",
-                               "site_ids", "account_ids", "streams"};
-const Keys kStreamKeys = {"enabled",     "poll_interval_seconds", "page_size", "start_from",
-                          "lookback_seconds", "intake_url",         "intake_key", "query_file",
-                          "detection_products"};
-// Keys only a stream may have.
-const Keys kStreamOnlyKeys = {"enabled", "query_file", "detection_products"};
-// Keys only a graphql stream may have.
-const Keys kGraphqlKeys = {"query_file", "detection_products"};
 // A query file is a page of text; anything bigger is not one.
 constexpr size_t kMaxQueryFileBytes = 1024 * 1024;
-const Keys kLogLevels = {"trace", "debug", "info", "warn", "error"};
-const Keys kLogFormats = {"text", "json"};
 
-// Where an object sits, for "unknown key" hints.
-enum class Where { kTop, kLog, kMetrics, kDefaults, kConsole, kStream };
+// The keys allowed at `where`, in table order.
+Keys KeysAt(Where where) {
+  Keys keys;
+  for (const Option& o : Options()) {
+    if (o.levels.Has(where)) keys.push_back(o.key);
+  }
+  return keys;
+}
+
+const Option* AnyLevel(std::string_view key) {
+  for (const Option& o : Options()) {
+    if (o.key == key) return &o;
+  }
+  return nullptr;
+}
 
 bool Contains(const Keys& keys, std::string_view k) {
   return std::find(keys.begin(), keys.end(), k) != keys.end();
@@ -181,42 +166,33 @@ std::optional<std::string_view> Suggest(std::string_view key, const Keys& candid
 
 // Says where a key that is valid elsewhere belongs, or "".
 std::string WhereHint(std::string_view key, Where where) {
-  const std::string k(key);
-  if (key == "intake_key" && where != Where::kConsole && where != Where::kStream) {
-    return "\"intake_key\" is set per console (consoles[i].intake_key) or per stream "
-           "(consoles[i].streams.<stream>.intake_key)";
+  const Option* o = AnyLevel(key);
+  if (o == nullptr || o->levels.Has(where)) return "";
+  const std::string k = "\"" + std::string(key) + "\"";
+  if (o->inherited()) {
+    return where == Where::kStream ? k + " can be set in defaults or per console, not per stream"
+                                   : k + " goes in defaults or in a console";
   }
-  if (Contains(kConsoleOnlyKeys, key) && where != Where::kConsole) {
-    return "\"" + k + "\" is set per console (consoles[i]." + k + ")";
+  if (o->levels.Has(Where::kConsole) || o->levels.Has(Where::kStream)) {
+    std::string places;
+    if (o->levels.Has(Where::kConsole))
+      places = "per console (consoles[i]." + std::string(key) + ")";
+    if (o->levels.Has(Where::kStream)) {
+      places += (places.empty() ? "" : " or ") +
+                std::string("per stream (consoles[i].streams.<stream>.") + std::string(key) + ")";
+    }
+    return k + " is set " + places;
   }
-  if (Contains(kStreamOnlyKeys, key) && where != Where::kStream) {
-    return "\"" + k + "\" is set per stream (consoles[i].streams.<stream>." + k + ")";
-  }
-  if (Contains(kSharedKeys, key) && where == Where::kStream) {
-    return "\"" + k + "\" can be set in defaults or per console, not per stream";
-  }
-  if (Contains(kSharedKeys, key) &&
-      (where == Where::kTop || where == Where::kLog || where == Where::kMetrics)) {
-    return "\"" + k + "\" goes in defaults or in a console";
-  }
-  if (Contains(kTopKeys, key) && where != Where::kTop) return "\"" + k + "\" is a top-level key";
-  if (Contains(kLogKeys, key) && where != Where::kLog)
-    return "\"" + k + "\" belongs in log (log." + k + ")";
-  if (key == "listen" && where != Where::kMetrics)
-    return "\"listen\" belongs in metrics (metrics.listen)";
-  return "";
+  if (o->levels.Has(Where::kTop)) return k + " is a top-level key";
+  return k + " belongs in " + o->DottedName().substr(0, o->DottedName().find('.')) + " (" +
+         o->DottedName() + ")";
 }
 
 // Every key of every level, for suggestions across levels.
 const Keys& AllKeys() {
   static const Keys all = [] {
     Keys k;
-    for (const Keys* set :
-         {&kTopKeys, &kLogKeys, &kMetricsKeys, &kSharedKeys, &kConsoleOnlyKeys, &kStreamKeys}) {
-      for (std::string_view key : *set) {
-        if (!Contains(k, key)) k.push_back(key);
-      }
-    }
+    for (const Option& o : Options()) k.push_back(o.key);
     return k;
   }();
   return all;
@@ -313,36 +289,46 @@ class DuplicateKeyFinder {
   std::vector<std::string> duplicates_;
 };
 
-// Values settable at more than one level; unset = inherit.
-struct Overrides {
-  std::optional<std::string> intake_url;
-  std::optional<int> poll_interval_seconds;
-  std::optional<int> page_size;
-  std::optional<std::string> start_from;
-  std::optional<double> requests_per_second;
-  std::optional<int> lookback_seconds;
-  std::optional<bool> intake_gzip;
-  std::optional<std::string> ca_file;
-  std::optional<std::string> proxy;
-  std::optional<int> max_response_mib;
+// Inherited settings (options "defaults" may hold) by key, checked and
+// normalised; a key that is absent inherits.
+using Settings = std::map<std::string_view, json>;
 
-  // Fields set in `over` win.
-  void Overlay(const Overrides& over) {
-    const auto take = [](auto& mine, const auto& theirs) {
-      if (theirs) mine = theirs;
-    };
-    take(intake_url, over.intake_url);
-    take(poll_interval_seconds, over.poll_interval_seconds);
-    take(page_size, over.page_size);
-    take(start_from, over.start_from);
-    take(requests_per_second, over.requests_per_second);
-    take(lookback_seconds, over.lookback_seconds);
-    take(intake_gzip, over.intake_gzip);
-    take(ca_file, over.ca_file);
-    take(proxy, over.proxy);
-    take(max_response_mib, over.max_response_mib);
+// The value of inherited option `o`: the merged setting, else its default.
+json ValueOf(const Option& o, const Settings& merged) {
+  auto it = merged.find(o.key);
+  return it != merged.end() ? it->second : json::parse(o.default_json);
+}
+
+// The default of a string option that is not inherited (state_dir, log.level).
+std::string DefaultText(std::string_view key, Where where) {
+  return json::parse(FindOption(key, where)->default_json).get<std::string>();
+}
+
+// Stores `value` in the member `field` of `out`, if the option has one there.
+template <typename T>
+void Assign(const FieldOf<T>& field, const json& value, T& out) {
+  std::visit(
+      [&](auto member) {
+        if constexpr (!std::is_same_v<decltype(member), std::monostate>) {
+          using Value = std::remove_reference_t<decltype(out.*member)>;
+          if constexpr (!std::is_same_v<Value, SecretRef>) out.*member = value.get<Value>();
+        }
+      },
+      field);
+}
+
+// Fills every inherited setting of `out` that lands in T.
+template <typename T>
+void ApplySettings(const Settings& merged, T& out) {
+  for (const Option& o : Options()) {
+    if (!o.inherited()) continue;
+    if constexpr (std::is_same_v<T, ConsoleConfig>) {
+      Assign(o.console_field, ValueOf(o, merged), out);
+    } else {
+      Assign(o.stream_field, ValueOf(o, merged), out);
+    }
   }
-};
+}
 
 class Checker {
  public:
@@ -363,26 +349,25 @@ class Checker {
 
   void Check(const json& root) {
     config_.source = source_;
-    config_.state_dir = Resolve(base_dir_, config_.state_dir);
+    config_.state_dir = Resolve(base_dir_, DefaultText("state_dir", Where::kTop));
+    config_.log.level = DefaultText("level", Where::kLog);
+    config_.log.format = DefaultText("format", Where::kLog);
     if (!root.is_object()) {
       Error("", "the configuration must be a JSON object ({...}), got " + TypeName(root));
       return;
     }
-    CheckKeys(root, "", kTopKeys, Where::kTop);
+    CheckKeys(root, "", Where::kTop);
     if (const json* v = Find(root, "state_dir")) {
       std::string dir;
       if (ReadString(*v, "state_dir", &dir)) config_.state_dir = Resolve(base_dir_, dir);
     }
     if (const json* log = Find(root, "log"); log && ExpectObject(*log, "log")) {
-      CheckKeys(*log, "log", kLogKeys, Where::kLog);
-      if (const json* v = Find(*log, "level"))
-        ReadEnum(*v, "log.level", kLogLevels, &config_.log.level);
-      if (const json* v = Find(*log, "format")) {
-        ReadEnum(*v, "log.format", kLogFormats, &config_.log.format);
-      }
+      CheckKeys(*log, "log", Where::kLog);
+      ReadEnum(*log, "log", "level", &config_.log.level);
+      ReadEnum(*log, "log", "format", &config_.log.format);
     }
     if (const json* m = Find(root, "metrics"); m && ExpectObject(*m, "metrics")) {
-      CheckKeys(*m, "metrics", kMetricsKeys, Where::kMetrics);
+      CheckKeys(*m, "metrics", Where::kMetrics);
       std::string listen;
       if (const json* v = Find(*m, "listen");
           v && ReadString(*v, "metrics.listen", &listen, true)) {
@@ -393,10 +378,10 @@ class Checker {
         }
       }
     }
-    Overrides defaults;
+    Settings defaults;
     if (const json* d = Find(root, "defaults"); d && ExpectObject(*d, "defaults")) {
-      CheckKeys(*d, "defaults", kSharedKeys, Where::kDefaults);
-      ReadSettings(*d, "defaults", kSharedKeys, &defaults);
+      CheckKeys(*d, "defaults", Where::kDefaults);
+      ReadSettings(*d, "defaults", Where::kDefaults, &defaults);
     }
     CheckConsoles(root, defaults);
   }
@@ -433,7 +418,8 @@ class Checker {
     return false;
   }
 
-  void CheckKeys(const json& obj, const std::string& path, const Keys& allowed, Where where) {
+  void CheckKeys(const json& obj, const std::string& path, Where where) {
+    const Keys allowed = KeysAt(where);
     for (const auto& [key, unused] : obj.items()) {
       if (Contains(allowed, key)) continue;
       std::string hint = WhereHint(key, where);
@@ -504,95 +490,104 @@ class Checker {
     return true;
   }
 
-  bool ReadEnum(const json& v, const std::string& path, const Keys& options, std::string* out) {
-    if (!v.is_string() || !Contains(options, v.get_ref<const std::string&>())) {
-      Error(path, "must be one of " + JoinKeys(options) + ", got " + Shown(v));
-      return false;
+  // Reads the enum option `key` of the object at `parent` (`obj`), if set.
+  void ReadEnum(const json& obj, std::string_view parent, std::string_view key, std::string* out) {
+    const json* v = Find(obj, key);
+    if (v == nullptr) return;
+    const Option& o = *AnyLevel(key);
+    const Keys options(o.choices.begin(), o.choices.end());
+    if (!v->is_string() || !Contains(options, v->get_ref<const std::string&>())) {
+      Error(Child(std::string(parent), key),
+            "must be one of " + JoinKeys(options) + ", got " + Shown(*v));
+      return;
     }
-    *out = v.get<std::string>();
-    return true;
+    *out = v->get<std::string>();
   }
 
-  // Reads the keys of `obj` that are in `keys` (a subset of the shared and
-  // stream settings) into `out`; invalid values are reported and left unset.
-  void ReadSettings(const json& obj, const std::string& parent, const Keys& keys, Overrides* out) {
-    for (std::string_view key : keys) {
-      const json* v = Find(obj, key);
+  // Reads the inherited settings of `obj`, an object at level `where`, into
+  // `out`, checked and normalised; invalid values are reported and left unset.
+  void ReadSettings(const json& obj, const std::string& parent, Where where, Settings* out) {
+    for (const Option& o : Options()) {
+      if (!o.inherited() || !o.levels.Has(where)) continue;
+      const json* v = Find(obj, o.key);
       if (v == nullptr) continue;
-      const std::string path = Child(parent, key);
-      int i = 0;
-      bool b = false;
-      std::string s;
-      if (key == "intake_url") {
-        if (!ReadString(*v, path, &s)) continue;
-        auto url = NormalizeServiceUrl(s, UrlKind::kIntake);
-        if (url.ok()) {
-          out->intake_url = *url;
-        } else {
-          Error(path, url.status().message());
+      if (std::optional<json> value = ReadSetting(o, *v, Child(parent, o.key))) {
+        (*out)[o.key] = std::move(*value);
+      }
+    }
+  }
+
+  // One inherited setting's value, checked and normalised, or nullopt after
+  // reporting what is wrong.
+  std::optional<json> ReadSetting(const Option& o, const json& v, const std::string& path) {
+    int i = 0;
+    bool b = false;
+    std::string s;
+    switch (o.type) {
+      case ValueType::kInteger:
+      case ValueType::kSeconds:
+        if (!ReadInt(v, path, static_cast<int>(o.min), static_cast<int>(o.max), &i)) break;
+        return i;
+      case ValueType::kNumber:
+        if (!v.is_number() || v.get<double>() <= o.min || v.get<double>() > o.max) {
+          Error(path, "must be a number greater than " + FormatNumber(o.min) + " and at most " +
+                          FormatNumber(o.max) + ", got " + Shown(v));
+          break;
         }
-      } else if (key == "poll_interval_seconds") {
-        if (ReadInt(*v, path, 1, 86400, &i)) out->poll_interval_seconds = i;
-      } else if (key == "page_size") {
-        if (ReadInt(*v, path, 1, 1000, &i)) out->page_size = i;
-      } else if (key == "lookback_seconds") {
-        if (ReadInt(*v, path, 0, 86400, &i)) out->lookback_seconds = i;
-      } else if (key == "max_response_mib") {
-        if (ReadInt(*v, path, 1, kMaxMaxResponseMib, &i)) out->max_response_mib = i;
-      } else if (key == "start_from") {
-        if (!ReadString(*v, path, &s)) continue;
+        return v.get<double>();
+      case ValueType::kBool:
+        if (!ReadBool(v, path, &b)) break;
+        return b;
+      case ValueType::kIntakeUrl: {
+        if (!ReadString(v, path, &s)) break;
+        auto url = NormalizeServiceUrl(s, UrlKind::kIntake);
+        if (url.ok()) return *url;
+        Error(path, url.status().message());
+        break;
+      }
+      case ValueType::kStartFrom: {
+        if (!ReadString(v, path, &s)) break;
         // Only the syntax is checked here; "now" is taken when a stream starts.
         // At most 7 digits keep a duration in days far from int64 overflow.
         const size_t digits = s.find_first_not_of("0123456789");
         if (!ParseIsoTime(s).ok() && (digits == std::string::npos ? s.size() : digits) > 7) {
           Error(path, "duration \"" + Excerpt(s, 40) + "\" is too large");
-          continue;
+          break;
         }
         auto parsed = ParseStartFrom(s, 0);
-        if (parsed.ok()) {
-          out->start_from = s;
-        } else {
-          Error(path, parsed.status().message());
-        }
-      } else if (key == "requests_per_second") {
-        if (!v->is_number() || v->get<double>() <= 0 || v->get<double>() > 1000) {
-          Error(path, "must be a number greater than 0 and at most 1000, got " + Shown(*v));
-          continue;
-        }
-        out->requests_per_second = v->get<double>();
-      } else if (key == "intake_gzip") {
-        if (ReadBool(*v, path, &b)) out->intake_gzip = b;
-      } else if (key == "ca_file") {
-        if (!ReadString(*v, path, &s, /*allow_empty=*/true)) continue;
-        if (s.empty()) {  // Explicitly back to the system store.
-          out->ca_file = s;
-          continue;
-        }
+        if (parsed.ok()) return s;
+        Error(path, parsed.status().message());
+        break;
+      }
+      case ValueType::kCaFile: {
+        if (!ReadString(v, path, &s, /*allow_empty=*/true)) break;
+        if (s.empty()) return s;  // Explicitly back to the system store.
         const std::string resolved = Resolve(base_dir_, s);
         if (std::string why = UnreadableReason(resolved); !why.empty()) {
           Error(path, "cannot read " + resolved + ": " + why +
                           "; give a readable PEM file of CA certificates, or omit ca_file to "
                           "use the system store");
-          continue;
+          break;
         }
-        out->ca_file = resolved;
-      } else if (key == "proxy") {
-        if (!ReadString(*v, path, &s, /*allow_empty=*/true)) continue;
-        if (s.empty()) {  // Explicitly back to the *_proxy environment variables.
-          out->proxy = s;
-          continue;
-        }
-        auto proxy = CheckProxyUrl(s);
-        if (proxy.ok()) {
-          out->proxy = *proxy;
-        } else {
-          Error(path, proxy.status().message());
-        }
+        return resolved;
       }
+      case ValueType::kProxy: {
+        if (!ReadString(v, path, &s, /*allow_empty=*/true)) break;
+        if (s.empty()) return s;  // Explicitly back to the *_proxy environment variables.
+        auto proxy = CheckProxyUrl(s);
+        if (proxy.ok()) return *proxy;
+        Error(path, proxy.status().message());
+        break;
+      }
+      default:
+        // A programmer error: a new inherited option of a type read nowhere.
+        Error(path, "internal error: no reader for this setting");
+        break;
     }
+    return std::nullopt;
   }
 
-  void CheckConsoles(const json& root, const Overrides& defaults) {
+  void CheckConsoles(const json& root, const Settings& defaults) {
     const json* consoles = Find(root, "consoles");
     if (consoles == nullptr) {
       Error("consoles", "required key is missing; list at least one SentinelOne console");
@@ -624,16 +619,13 @@ class Checker {
     }
   }
 
-  std::optional<ConsoleConfig> CheckConsole(const json& c, size_t index,
-                                            const Overrides& defaults) {
+  std::optional<ConsoleConfig> CheckConsole(const json& c, size_t index, const Settings& defaults) {
     const std::string path = Item("consoles", index);
     if (!c.is_object()) {
       Error(path, "must be an object with name, url, api_token and intake_key, got " + TypeName(c));
       return std::nullopt;
     }
-    Keys allowed = kConsoleOnlyKeys;
-    allowed.insert(allowed.end(), kSharedKeys.begin(), kSharedKeys.end());
-    CheckKeys(c, path, allowed, Where::kConsole);
+    CheckKeys(c, path, Where::kConsole);
     CheckRequired(c, path, "name", "give the console a short unique name, e.g. \"eu-prod\"");
     CheckRequired(c, path, "url", "the console address, e.g. \"https://usea1.sentinelone.net\"");
     CheckRequired(c, path, "api_token",
@@ -663,22 +655,15 @@ class Checker {
     if (const json* v = Find(c, "account_ids"))
       CheckIds(*v, path + ".account_ids", &out.account_ids);
 
-    Overrides own;
-    ReadSettings(c, path, kSharedKeys, &own);
-    Overrides merged = defaults;
-    merged.Overlay(own);
-    out.intake_url = merged.intake_url.value_or(std::string(kDefaultIntakeUrl));
-    out.requests_per_second = merged.requests_per_second.value_or(kDefaultRequestsPerSecond);
-    out.intake_gzip = merged.intake_gzip.value_or(true);
-    out.ca_file = merged.ca_file.value_or("");
-    out.proxy = merged.proxy.value_or("");
-    out.max_response_mib = merged.max_response_mib.value_or(kDefaultMaxResponseMib);
+    Settings merged = defaults;
+    ReadSettings(c, path, Where::kConsole, &merged);
+    ApplySettings(merged, out);
     const bool has_intake_key = c.contains("intake_key");
     CheckStreams(Find(c, "streams"), path + ".streams", merged, label, out, &out.streams);
     // The console's key is needed unless every enabled stream has its own.
-    const bool every_stream_has_a_key = std::all_of(
-        out.streams.begin(), out.streams.end(),
-        [](const StreamConfig& s) { return !s.enabled || s.own_intake_key; });
+    const bool every_stream_has_a_key =
+        std::all_of(out.streams.begin(), out.streams.end(),
+                    [](const StreamConfig& s) { return !s.enabled || s.own_intake_key; });
     if (!has_intake_key && !every_stream_has_a_key) {
       Error(Child(path, "intake_key"),
             "required key is missing; the Sekoia.io intake key: a string, {\"env\": NAME} or "
@@ -851,7 +836,7 @@ class Checker {
     }
   }
 
-  void CheckStreams(const json* streams, const std::string& path, const Overrides& console,
+  void CheckStreams(const json* streams, const std::string& path, const Settings& console,
                     const std::string& label, const ConsoleConfig& owner,
                     std::vector<StreamConfig>* out) {
     const size_t errors_before = errors_.size();
@@ -874,10 +859,11 @@ class Checker {
       s.name = known.name;
       s.enabled = known.enabled_by_default;
       s.intake_key = owner.intake_key;
-      Overrides merged = console;
+      Settings merged = console;
       // The row's own defaults (inventories) win over defaults and console.
-      if (known.poll_interval_seconds) merged.poll_interval_seconds = known.poll_interval_seconds;
-      if (known.start_from) merged.start_from = known.start_from;
+      if (known.poll_interval_seconds)
+        merged["poll_interval_seconds"] = *known.poll_interval_seconds;
+      if (known.start_from) merged["start_from"] = *known.start_from;
       auto it = given.find(known.name);
       if (it != given.end()) {
         const std::string spath = Child(path, known.name);
@@ -885,15 +871,16 @@ class Checker {
         if (!v.is_object()) {
           Error(spath, "must be an object such as {\"enabled\": true}, got " + TypeName(v));
         } else {
-          CheckKeys(v, spath, kStreamKeys, Where::kStream);
+          CheckKeys(v, spath, Where::kStream);
           if (const json* e = Find(v, "enabled")) ReadBool(*e, spath + ".enabled", &s.enabled);
           if (const json* k = Find(v, "intake_key")) {
             s.own_intake_key = true;
             CheckSecret(*k, spath + ".intake_key", label, &s.intake_key);
           }
-          for (std::string_view key : kGraphqlKeys) {
-            const json* g = Find(v, key);
+          for (const Option& o : Options()) {
+            const json* g = o.graphql_only ? Find(v, o.key) : nullptr;
             if (g == nullptr) continue;
+            const std::string_view key = o.key;
             if (!known.graphql) {
               Error(Child(spath, key), "applies only to graphql streams (" +
                                            JoinKeys(GraphqlStreamNames()) + "), not to " +
@@ -904,9 +891,7 @@ class Checker {
               ReadDetectionProducts(*g, Child(spath, key), &s);
             }
           }
-          Overrides own;
-          ReadSettings(v, spath, kStreamKeys, &own);
-          merged.Overlay(own);
+          ReadSettings(v, spath, Where::kStream, &merged);
           if (!s.enabled && v.size() > (v.contains("enabled") ? 1u : 0u)) {
             AddWarning(spath +
                        ": settings are given but the stream is disabled; add "
@@ -914,11 +899,7 @@ class Checker {
           }
         }
       }
-      s.poll_interval_seconds = merged.poll_interval_seconds.value_or(kDefaultPollIntervalSeconds);
-      s.page_size = merged.page_size.value_or(kDefaultPageSize);
-      s.start_from = merged.start_from.value_or(std::string(kDefaultStartFrom));
-      s.lookback_seconds = merged.lookback_seconds.value_or(kDefaultLookbackSeconds);
-      s.intake_url = merged.intake_url.value_or(std::string(kDefaultIntakeUrl));
+      ApplySettings(merged, s);
       any_enabled = any_enabled || s.enabled;
       out->push_back(std::move(s));
     }

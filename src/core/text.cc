@@ -1,6 +1,7 @@
 #include "s1c/core/text.h"
 
 #include <algorithm>
+#include <cstdio>
 
 namespace s1c {
 
@@ -64,6 +65,12 @@ size_t Utf8SequenceLength(std::string_view text, size_t i) {
     if ((static_cast<unsigned char>(text[i + k]) & 0xc0) != 0x80) return 0;
   }
   return len;
+}
+
+std::string FormatNumber(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g", value);
+  return text;
 }
 
 }  // namespace s1c

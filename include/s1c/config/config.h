@@ -2,7 +2,8 @@
 // file (// and /* */ comments allowed), validated completely, with every
 // error naming the JSON path (e.g. "consoles[1].streams.threats.page_size").
 // Unknown keys are errors. Per-console values override "defaults";
-// per-stream values override both.
+// per-stream values override both. The schema (keys, levels, types, ranges,
+// defaults) is the option table in s1c/config/options.h.
 #pragma once
 
 #include <optional>
@@ -34,10 +35,12 @@ SecretProvider MakeSecretProvider(SecretRef ref);
 
 struct StreamConfig {
   std::string name;  // A row of the stream table.
+  // Each value below is set by the loader; the defaults, ranges and meaning
+  // of every option are in the option table (s1c/config/options.h).
   bool enabled = false;
-  int poll_interval_seconds = 30;
-  int page_size = 1000;            // 1..1000
-  std::string start_from = "24h";  // ISO-8601 time or a duration back from now.
+  int poll_interval_seconds = 0;
+  int page_size = 0;
+  std::string start_from;  // ISO-8601 time or a duration back from now.
   int lookback_seconds = 0;
   // Where this stream's events go: its own intake_key / intake_url when set
   // on the stream, else the console's (and for the URL, defaults').
@@ -51,24 +54,24 @@ struct StreamConfig {
 };
 
 struct ConsoleConfig {
-  std::string name;        // [A-Za-z0-9_.-]+, unique.
-  std::string url;         // Normalised "https://host[:port]" (or http:// for loopback).
+  std::string name;  // [A-Za-z0-9_.-]+, unique.
+  std::string url;   // Normalised "https://host[:port]" (or http:// for loopback).
   SecretRef api_token;
-  SecretRef intake_key;    // The console's; a stream may have its own (StreamConfig).
-  std::string intake_url;  // Normalised, no trailing slash.
-  std::string ca_file;     // Empty = system store.
-  std::string proxy;       // Empty = environment.
-  int max_response_mib = 64;  // 1..1024: larger API response bodies are refused.
+  SecretRef intake_key;      // The console's; a stream may have its own (StreamConfig).
+  std::string intake_url;    // Normalised, no trailing slash.
+  std::string ca_file;       // Empty = system store.
+  std::string proxy;         // Empty = environment.
+  int max_response_mib = 0;  // Larger API response bodies are refused.
   std::vector<std::string> site_ids;
   std::vector<std::string> account_ids;
-  double requests_per_second = 10;
-  bool intake_gzip = true;
+  double requests_per_second = 0;
+  bool intake_gzip = false;
   std::vector<StreamConfig> streams;  // Every known stream, enabled or not, table order.
 };
 
 struct LogConfig {
-  std::string level = "info";   // trace|debug|info|warn|error
-  std::string format = "text";  // text|json
+  std::string level;   // trace|debug|info|warn|error
+  std::string format;  // text|json
 };
 
 struct MetricsConfig {
@@ -76,8 +79,8 @@ struct MetricsConfig {
 };
 
 struct Config {
-  std::string source;     // The file it was loaded from.
-  std::string state_dir = "/var/lib/s1-collector";
+  std::string source;  // The file it was loaded from.
+  std::string state_dir;
   LogConfig log;
   MetricsConfig metrics;
   std::vector<ConsoleConfig> consoles;
@@ -99,7 +102,8 @@ struct KnownStream {
 // in the config resolve against `base_dir`. Returns kInvalidArgument with
 // "<source>: <json.path>: <what is wrong and what to do>".
 Result<Config> ParseConfig(std::string_view text, std::string_view source,
-                           const std::vector<KnownStream>& streams, std::string_view base_dir = ".");
+                           const std::vector<KnownStream>& streams,
+                           std::string_view base_dir = ".");
 
 // Reads the file and calls ParseConfig.
 Result<Config> LoadConfigFile(const std::string& path, const std::vector<KnownStream>& streams);
