@@ -13,6 +13,7 @@
 #include "exit_codes.h"
 #include "runtime.h"
 #include "s1c/core/iso_time.h"
+#include "s1c/core/text.h"
 #include "s1c/state/file_state_store.h"
 #include "state_table.h"
 
@@ -41,8 +42,7 @@ Answer ReadYes(const StopToken& stop) {
     if (line.size() < kMaxAnswerBytes) line.push_back(c);
   }
   if (stop.StopRequested()) return Answer::kStopped;
-  std::transform(line.begin(), line.end(), line.begin(),
-                 [](unsigned char c) { return std::tolower(c); });
+  line = ToLower(line);
   return line == "y" || line == "yes" ? Answer::kYes : Answer::kNo;
 }
 
@@ -65,10 +65,9 @@ int Show(const config::Config& config, const StateOptions& o) {
   for (const auto& e : listing->errors) {
     std::printf("  ERROR %s/%s: %s\n", e.console.c_str(), e.name.c_str(),
                 e.error.message().c_str());
-    std::printf("        reset it with: %s\n",
-                StateResetCommand(o.config_path, e.console, e.name,
-                                  s1::FindStream(e.name) != nullptr)
-                    .c_str());
+    std::printf("        reset it with: %s\n", StateResetCommand(o.config_path, e.console, e.name,
+                                                                 s1::FindStream(e.name) != nullptr)
+                                                   .c_str());
   }
   return kExitFailure;
 }

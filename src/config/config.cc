@@ -18,7 +18,7 @@
 #include "file_read.h"
 #include "s1c/config/options.h"
 #include "s1c/core/iso_time.h"
-#include "s1c/core/listen_address.h"
+#include "s1c/core/host_port.h"
 #include "s1c/core/text.h"
 #include "url.h"
 

@@ -4,15 +4,11 @@
 #include <array>
 #include <cctype>
 
+#include "s1c/core/host_port.h"
+#include "s1c/core/text.h"
+
 namespace s1c::config {
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 bool HasSpaceOrControl(std::string_view s) {
   return std::any_of(s.begin(), s.end(), [](unsigned char c) { return c <= 0x20 || c == 0x7f; });
@@ -21,68 +17,6 @@ bool HasSpaceOrControl(std::string_view s) {
 bool AllDigits(std::string_view s) {
   return !s.empty() &&
          std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
-}
-
-struct HostPort {
-  std::string host;  // Lower-case; IPv6 literals keep their brackets.
-  std::string port;  // Digits, or empty when absent.
-};
-
-// Parses "host[:port]" or "[v6][:port]". `what` names the thing in messages.
-Result<HostPort> SplitHostPort(std::string_view authority, bool port_required, int min_port) {
-  HostPort out;
-  std::string_view port_text;
-  bool has_port = false;
-  if (!authority.empty() && authority.front() == '[') {
-    const size_t close = authority.find(']');
-    if (close == std::string_view::npos) return InvalidArgument("IPv6 address has no closing ']'");
-    const std::string_view inner = authority.substr(1, close - 1);
-    if (inner.empty() || !std::all_of(inner.begin(), inner.end(), [](unsigned char c) {
-          return std::isxdigit(c) || c == ':' || c == '.';
-        })) {
-      return InvalidArgument("invalid IPv6 address in brackets");
-    }
-    out.host = Lower(authority.substr(0, close + 1));
-    const std::string_view rest = authority.substr(close + 1);
-    if (!rest.empty()) {
-      if (rest.front() != ':') return InvalidArgument("unexpected text after the IPv6 address");
-      has_port = true;
-      port_text = rest.substr(1);
-    }
-  } else {
-    const size_t colon = authority.find(':');
-    if (colon != std::string_view::npos &&
-        authority.find(':', colon + 1) != std::string_view::npos) {
-      return InvalidArgument("an IPv6 address must be written in brackets, e.g. [::1]:8080");
-    }
-    const std::string_view host = authority.substr(0, colon);
-    if (colon != std::string_view::npos) {
-      has_port = true;
-      port_text = authority.substr(colon + 1);
-    }
-    if (host.empty()) return InvalidArgument("the host is empty");
-    const bool valid = std::all_of(host.begin(), host.end(), [](unsigned char c) {
-      return std::isalnum(c) || c == '-' || c == '.' || c == '_';
-    });
-    if (!valid || host.front() == '.' || host.front() == '-' ||
-        host.find("..") != std::string_view::npos) {
-      return InvalidArgument("\"" + std::string(host.substr(0, 80)) +
-                             "\" is not a valid host name");
-    }
-    out.host = Lower(host);
-  }
-  if (has_port) {
-    if (!AllDigits(port_text) || port_text.size() > 5 ||
-        std::stoi(std::string(port_text)) < min_port || std::stoi(std::string(port_text)) > 65535) {
-      return InvalidArgument("invalid port \"" + std::string(port_text.substr(0, 16)) +
-                             "\"; expected a number between " + std::to_string(min_port) +
-                             " and 65535");
-    }
-    out.port = std::string(port_text);
-  } else if (port_required) {
-    return InvalidArgument("the port is missing; expected host:port, e.g. 127.0.0.1:9464");
-  }
-  return out;
 }
 
 bool IsIpv4Loopback(std::string_view host) {
@@ -117,7 +51,7 @@ Result<SplitUrl> Split(std::string_view text, std::string_view default_scheme) {
   std::string_view rest = text;
   const size_t sep = text.find("://");
   if (sep != std::string_view::npos) {
-    out.scheme = Lower(text.substr(0, sep));
+    out.scheme = ToLower(text.substr(0, sep));
     rest = text.substr(sep + 3);
   } else if (!default_scheme.empty()) {
     out.scheme = std::string(default_scheme);
@@ -164,7 +98,7 @@ Result<std::string> NormalizeServiceUrl(std::string_view text, UrlKind kind) {
   while (!path.empty() && path.back() == '/') path.pop_back();
   if (kind == UrlKind::kConsole) {
     if (path.size() >= kApiSuffix.size() &&
-        Lower(path.substr(path.size() - kApiSuffix.size())) == kApiSuffix) {
+        ToLower(path.substr(path.size() - kApiSuffix.size())) == kApiSuffix) {
       path.erase(path.size() - kApiSuffix.size());
       while (!path.empty() && path.back() == '/') path.pop_back();
     }

@@ -1,6 +1,7 @@
 #include "s1c/core/text.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 
 namespace s1c {
@@ -36,7 +37,8 @@ std::string Excerpt(std::string_view bytes, size_t max_bytes,
   for (size_t i = 0; i < in.size();) {
     const unsigned char c = static_cast<unsigned char>(in[i]);
     if (c < 0x80) {
-      out.push_back(c < 0x20 || c == 0x7f ? (c == '\n' || c == '\t' ? ' ' : '?') : static_cast<char>(c));
+      out.push_back(c < 0x20 || c == 0x7f ? (c == '\n' || c == '\t' ? ' ' : '?')
+                                          : static_cast<char>(c));
       ++i;
       continue;
     }
@@ -65,6 +67,13 @@ size_t Utf8SequenceLength(std::string_view text, size_t i) {
     if ((static_cast<unsigned char>(text[i + k]) & 0xc0) != 0x80) return 0;
   }
   return len;
+}
+
+std::string ToLower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
 }
 
 std::string FormatNumber(double value) {

@@ -1,6 +1,6 @@
 #include "s1c/obs/status_server.h"
 
-#include "s1c/core/listen_address.h"
+#include "s1c/core/host_port.h"
 
 #include <httplib.h>
 #include <signal.h>

@@ -19,6 +19,9 @@ std::string Excerpt(std::string_view bytes, size_t max_bytes = 200,
 // REQUIRES: i < text.size() and text[i] is not ASCII.
 size_t Utf8SequenceLength(std::string_view text, size_t i);
 
+// `s` with ASCII letters in lower case (host names, URL schemes).
+std::string ToLower(std::string_view s);
+
 // A number as a person writes it: 0.5, 10, 1000 (printf's %g).
 std::string FormatNumber(double value);
 

@@ -1,5 +1,5 @@
 // metrics.listen: one parser for the config check and the status server.
-#include "s1c/core/listen_address.h"
+#include "s1c/core/host_port.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
