@@ -22,12 +22,6 @@ namespace {
 // A test batch is tiny; an intake that takes longer is as good as down.
 constexpr std::chrono::seconds kIntakeTimeout{30};
 
-std::string JoinNames(const std::vector<std::string>& names) {
-  std::string out;
-  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
-  return out;
-}
-
 // A parsed value as the summary shows it; never a secret's value.
 std::string ValueText(const config::Option& o, int v) {
   return std::to_string(v) + (o.type == config::ValueType::kSeconds ? "s" : "");
@@ -42,7 +36,7 @@ std::string ValueText(const config::Option&, const config::SecretRef& v) {
   return "*** (" + v.Describe() + ")";
 }
 std::string ValueText(const config::Option& o, const std::vector<std::string>& v) {
-  return v.empty() ? "(" + std::string(o.default_note) + ")" : JoinNames(v);
+  return v.empty() ? "(" + std::string(o.default_note) + ")" : Join(v, ", ");
 }
 
 // The value of option `o` in `owner` (a console or a stream).
@@ -129,7 +123,7 @@ void PrintSummary(const config::Config& c, std::FILE* out) {
     std::vector<std::vector<std::string>> intakes = {{"    STREAMS", "INTAKE_URL", "INTAKE_KEY"}};
     for (const IntakeDestination& d : IntakeDestinations(console)) {
       if (d.streams.empty()) continue;
-      intakes.push_back({"    " + JoinNames(d.streams), d.url,
+      intakes.push_back({"    " + Join(d.streams, ", "), d.url,
                          "*** (" + d.key.Describe() + ", set " +
                              (d.key_from_stream ? "on the stream" : "on the console") + ")"});
     }
@@ -184,7 +178,7 @@ int RunOnline(Runtime& runtime, const StopSource& stop, std::FILE* out) {
     for (const IntakeRuntime& intake : rt.intakes) {
       const IntakeDestination& d = intake.destination;
       if (d.streams.empty() || stop.StopRequested()) continue;
-      const std::string streams = " [streams: " + JoinNames(d.streams) + "]";
+      const std::string streams = " [streams: " + Join(d.streams, ", ") + "]";
       auto seen = std::find_if(tested.begin(), tested.end(),
                                [&](const auto& t) { return SameIntake(t.first, d); });
       if (seen != tested.end()) {

@@ -17,8 +17,8 @@
 
 #include "file_read.h"
 #include "s1c/config/options.h"
-#include "s1c/core/iso_time.h"
 #include "s1c/core/host_port.h"
+#include "s1c/core/iso_time.h"
 #include "s1c/core/text.h"
 #include "url.h"
 
@@ -55,15 +55,6 @@ const Option* AnyLevel(std::string_view key) {
 
 bool Contains(const Keys& keys, std::string_view k) {
   return std::find(keys.begin(), keys.end(), k) != keys.end();
-}
-
-std::string JoinKeys(const Keys& keys) {
-  std::string out;
-  for (std::string_view k : keys) {
-    if (!out.empty()) out += ", ";
-    out += k;
-  }
-  return out;
 }
 
 // ---- JSON paths ----
@@ -435,7 +426,7 @@ class Checker {
                 "unknown key (did you mean \"" + std::string(*s) + "\"?); " + WhereHint(*s, where));
           continue;
         }
-        hint = "expected one of: " + JoinKeys(allowed);
+        hint = "expected one of: " + Join(allowed, ", ");
       }
       Error(Child(path, key), "unknown key; " + hint);
     }
@@ -498,7 +489,7 @@ class Checker {
     const Keys options(o.choices.begin(), o.choices.end());
     if (!v->is_string() || !Contains(options, v->get_ref<const std::string&>())) {
       Error(Child(std::string(parent), key),
-            "must be one of " + JoinKeys(options) + ", got " + Shown(*v));
+            "must be one of " + Join(options, ", ") + ", got " + Shown(*v));
       return;
     }
     *out = v->get<std::string>();
@@ -850,7 +841,7 @@ class Checker {
         std::string msg = "unknown stream";
         if (auto s = Suggest(key, known_names_))
           msg += " (did you mean \"" + std::string(*s) + "\"?)";
-        Error(Child(path, key), msg + "; known streams: " + JoinKeys(known_names_));
+        Error(Child(path, key), msg + "; known streams: " + Join(known_names_, ", "));
       }
     }
     bool any_enabled = false;
@@ -883,7 +874,7 @@ class Checker {
             const std::string_view key = o.key;
             if (!known.graphql) {
               Error(Child(spath, key), "applies only to graphql streams (" +
-                                           JoinKeys(GraphqlStreamNames()) + "), not to " +
+                                           Join(GraphqlStreamNames(), ", ") + "), not to " +
                                            known.name);
             } else if (key == "query_file") {
               ReadQueryFile(*g, Child(spath, key), &s);
@@ -904,7 +895,7 @@ class Checker {
       out->push_back(std::move(s));
     }
     if (!any_enabled && errors_.size() == errors_before) {
-      Error(path, "no stream is enabled; enable at least one of " + JoinKeys(known_names_) +
+      Error(path, "no stream is enabled; enable at least one of " + Join(known_names_, ", ") +
                       ", e.g. \"streams\": {\"" +
                       (known_names_.empty() ? std::string("activities")
                                             : std::string(known_names_.front())) +

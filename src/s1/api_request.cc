@@ -31,15 +31,6 @@ void QueryBuilder::Add(std::string_view name, std::string_view value) {
   AppendEscaped(value, &query_);
 }
 
-std::string Join(const std::vector<std::string>& items) {
-  std::string out;
-  for (const std::string& item : items) {
-    if (!out.empty()) out.push_back(',');
-    out += item;
-  }
-  return out;
-}
-
 std::string ApiUrl(const ConsoleApi& api, std::string_view path_and_query) {
   std::string_view base = api.base_url;
   while (!base.empty() && base.back() == '/') base.remove_suffix(1);

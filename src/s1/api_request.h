@@ -22,9 +22,6 @@ std::string ApiUrl(const ConsoleApi& api, std::string_view path_and_query);
 std::vector<http::Header> ApiHeaders(const ConsoleApi& api, std::string_view scheme,
                                      std::string_view token);
 
-// "a,b,c".
-std::string Join(const std::vector<std::string>& items);
-
 // name=value&... with RFC 3986 percent-encoding of everything but unreserved
 // characters.
 class QueryBuilder {

@@ -7,6 +7,7 @@
 #include "api_request.h"
 #include "page_kinds.h"
 #include "page_scan.h"
+#include "s1c/core/text.h"
 
 namespace s1c::s1 {
 namespace {
@@ -74,8 +75,8 @@ class RestPageApi final : public PageApi {
     q.Add("sortOrder", "asc");
     q.Add("limit", std::to_string(std::clamp(query.limit, 1, 1000)));
     if (query.cursor) q.Add("cursor", *query.cursor);
-    if (!api.site_ids.empty()) q.Add("siteIds", api_request::Join(api.site_ids));
-    if (!api.account_ids.empty()) q.Add("accountIds", api_request::Join(api.account_ids));
+    if (!api.site_ids.empty()) q.Add("siteIds", Join(api.site_ids, ","));
+    if (!api.account_ids.empty()) q.Add("accountIds", Join(api.account_ids, ","));
 
     http::Request request;
     request.method = "GET";

@@ -19,6 +19,19 @@ std::string Excerpt(std::string_view bytes, size_t max_bytes = 200,
 // REQUIRES: i < text.size() and text[i] is not ASCII.
 size_t Utf8SequenceLength(std::string_view text, size_t i);
 
+// The items joined with `separator` between them: Join(names, ", ").
+template <typename Range>
+std::string Join(const Range& items, std::string_view separator) {
+  std::string out;
+  bool first = true;
+  for (const auto& item : items) {
+    if (!first) out += separator;
+    out += item;
+    first = false;
+  }
+  return out;
+}
+
 // `s` with ASCII letters in lower case (host names, URL schemes).
 std::string ToLower(std::string_view s);
 
