@@ -16,4 +16,9 @@ bool SystemClock::SleepFor(std::chrono::milliseconds d, const StopToken& stop) {
   return !stop.state().WaitUntil(std::chrono::steady_clock::now() + d);
 }
 
+void SystemClock::WaitUntil(std::unique_lock<std::mutex>& lock, std::condition_variable_any& cv,
+                            std::chrono::steady_clock::time_point deadline) {
+  cv.wait_until(lock, deadline);
+}
+
 }  // namespace s1c

@@ -90,7 +90,7 @@ void Scheduler::Worker(const StopToken& stop) {
     if (queue_.empty()) {
       timer_cv_.wait(lock);
     } else {
-      timer_cv_.wait_for(lock, queue_.top().due - now);
+      clock_.WaitUntil(lock, timer_cv_, queue_.top().due);
     }
     timer_taken_ = false;
   }
@@ -102,8 +102,9 @@ void Scheduler::Run(const StopToken& stop) {
   threads.reserve(n);
   for (int i = 0; i < n; ++i) threads.emplace_back([this, &stop] { Worker(stop); });
   // Workers sleep on the queue's condition variables, not on the stop token:
-  // this thread waits for the stop and wakes them all.
-  while (!stop.state().WaitUntil(std::chrono::steady_clock::now() + std::chrono::hours(1))) {
+  // this thread waits for the stop and wakes them all. That wait has no
+  // deadline, so it needs no clock.
+  while (!stop.state().WaitUntil(std::chrono::steady_clock::time_point::max())) {
   }
   {
     std::lock_guard<std::mutex> lock(mu_);

@@ -23,7 +23,8 @@ namespace s1c::sched {
 // Runs one poll cycle; returns how long until the task is due again.
 using TaskFn = std::function<std::chrono::milliseconds(const StopToken&)>;
 
-// Thread-safe.
+// Thread-safe. Every wait for a due time goes through the Clock, so a test
+// on a FakeClock fires the timers by advancing it.
 class Scheduler {
  public:
   Scheduler(Clock& clock, int workers);
@@ -71,9 +72,9 @@ class Scheduler {
   Clock& clock_;
   const int workers_;
   mutable std::mutex mu_;
-  std::condition_variable timer_cv_;  // The worker watching for the next due task.
-  std::condition_variable idle_cv_;   // Workers waiting to take over that watch.
-  bool timer_taken_ = false;          // Whether a worker waits on timer_cv_.
+  std::condition_variable_any timer_cv_;  // The worker watching for the next due task.
+  std::condition_variable idle_cv_;       // Workers waiting to take over that watch.
+  bool timer_taken_ = false;              // Whether a worker waits on timer_cv_.
   std::vector<Task> tasks_;
   std::priority_queue<Entry, std::vector<Entry>, std::greater<>> queue_;
   uint64_t next_seq_ = 0;

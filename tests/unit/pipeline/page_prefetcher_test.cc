@@ -4,12 +4,25 @@
 
 #include <atomic>
 #include <chrono>
+#include <future>
 #include <set>
 #include <string>
 #include <thread>
 
 namespace s1c::pipeline::internal {
 namespace {
+
+// Fulfils a promise when destroyed.
+class ReleaseOnExit {
+ public:
+  explicit ReleaseOnExit(std::promise<void>& p) : p_(p) {}
+  ~ReleaseOnExit() { p_.set_value(); }
+  ReleaseOnExit(const ReleaseOnExit&) = delete;
+  ReleaseOnExit& operator=(const ReleaseOnExit&) = delete;
+
+ private:
+  std::promise<void>& p_;
+};
 
 s1::PageQuery QueryFor(const std::string& cursor) {
   s1::PageQuery q;
@@ -50,23 +63,26 @@ TEST(PagePrefetcherTest, ErrorsComeBackFromTake) {
 TEST(PagePrefetcherTest, DestroyingItWaitsForAFetchInFlight) {
   // A drain that returns early (a rejected batch) leaves a fetch running:
   // it must finish before what it uses goes away.
-  std::atomic<bool> release{false};
+  std::promise<void> started;
+  std::future<void> fetch_started = started.get_future();
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
   std::atomic<bool> finished{false};
-  std::thread releaser;
   {
     PagePrefetcher prefetch([&](const s1::PageQuery&) -> Result<s1::Page> {
-      while (!release) std::this_thread::yield();
+      started.set_value();
+      released.wait();
       finished = true;
       return s1::Page();
     });
+    // Declared after `prefetch`, so destroyed just before it: the fetch is
+    // let go only as ~PagePrefetcher begins, however this scope is left.
+    ReleaseOnExit gate(release);
     prefetch.Start(QueryFor("a"));
-    releaser = std::thread([&] {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-      release = true;
-    });
+    ASSERT_EQ(fetch_started.wait_for(std::chrono::seconds(10)), std::future_status::ready);
+    EXPECT_FALSE(finished);
   }
   EXPECT_TRUE(finished);
-  releaser.join();
 }
 
 TEST(PagePrefetcherTest, NothingIsFetchedUnlessStarted) {

@@ -17,6 +17,48 @@ namespace {
 using std::chrono::milliseconds;
 using testing::FakeClock;
 
+// How long a test waits for its worker threads to reach a point, in real
+// time: a net so that a broken scheduler fails the test instead of hanging
+// it. A passing test never waits that long; it never waits on time at all.
+constexpr std::chrono::seconds kSafetyLimit(10);
+
+// Scheduler::Run on a thread of its own, over a FakeClock.
+class Running {
+ public:
+  Running(Scheduler& s, FakeClock& clock)
+      : clock_(clock), thread_([this, &s] {
+          s.Run(stop_.token());
+          std::lock_guard<std::mutex> lock(mu_);
+          returned_ = true;
+          cv_.notify_all();
+        }) {}
+  ~Running() { (void)Stop(); }
+
+  // Requests the stop; returns whether Run returned within kSafetyLimit.
+  // Joins the thread either way (after pushing the fake time a year on, to
+  // free a worker a broken stop left waiting for it).
+  bool Stop() {
+    if (!thread_.joinable()) return true;
+    stop_.RequestStop();
+    bool returned;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      returned = cv_.wait_for(lock, kSafetyLimit, [this] { return returned_; });
+    }
+    if (!returned) clock_.Advance(std::chrono::hours(24 * 365));
+    thread_.join();
+    return returned;
+  }
+
+ private:
+  FakeClock& clock_;
+  StopSource stop_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool returned_ = false;
+  std::thread thread_;  // Last: it uses the members above.
+};
+
 TEST(SchedulerTest, RunsDueTasksInDueOrder) {
   FakeClock clock;
   Scheduler s(clock, 2);
@@ -109,31 +151,28 @@ TEST(SchedulerTest, WakeAllMakesWaitingTasksDueNowInTheirOrder) {
 }
 
 TEST(SchedulerTest, StopEndsRunWhileWaitingForAnHourLongTimer) {
-  SystemClock clock;
+  FakeClock clock;
   Scheduler s(clock, 4);
-  int runs = 0;
+  std::atomic<int> runs{0};
   s.Add("hourly", [&](const StopToken&) {
     ++runs;
     return milliseconds(3600 * 1000);
   });
-  StopSource stop;
-  std::thread runner([&] { s.Run(stop.token()); });
-  // Wait until the task ran once and the worker is parked on the timer.
-  while (!s.NextDue() || *s.NextDue() < clock.MonotonicNow() + std::chrono::minutes(30)) {
-    std::this_thread::yield();
-  }
-  const auto asked = std::chrono::steady_clock::now();
-  stop.RequestStop();
-  runner.join();
-  EXPECT_LT(std::chrono::steady_clock::now() - asked, std::chrono::seconds(1));
-  EXPECT_EQ(runs, 1);
+  const auto start = clock.MonotonicNow();
+  Running running(s, clock);
+  // The task ran once and a worker is parked on its next due time.
+  ASSERT_TRUE(clock.AwaitWaiter(start + std::chrono::hours(1)));
+  // Run returns on the stop alone: the fake hour never passes.
+  EXPECT_TRUE(running.Stop());
+  EXPECT_EQ(clock.MonotonicNow(), start);
+  EXPECT_EQ(runs.load(), 1);
 }
 
 TEST(SchedulerTest, TasksDueTogetherRunOnIdleWorkersAtTheSameTime) {
   // One worker watches the clock and hands the watch on before it runs a
   // task: four tasks due at once must all be running together, each waiting
   // here until it sees the other three started.
-  SystemClock clock;
+  FakeClock clock;
   Scheduler s(clock, 4);
   std::mutex mu;
   std::condition_variable cv;
@@ -144,26 +183,24 @@ TEST(SchedulerTest, TasksDueTogetherRunOnIdleWorkersAtTheSameTime) {
       std::unique_lock<std::mutex> lock(mu);
       ++started;
       cv.notify_all();
-      if (cv.wait_for(lock, std::chrono::seconds(30), [&] { return started >= 4; })) ++saw_all;
+      if (cv.wait_for(lock, kSafetyLimit, [&] { return started >= 4; })) ++saw_all;
       return milliseconds(3600 * 1000);
     });
   }
-  StopSource stop;
-  std::thread runner([&] { s.Run(stop.token()); });
+  const auto start = clock.MonotonicNow();
+  Running running(s, clock);
   {
     std::unique_lock<std::mutex> lock(mu);
-    cv.wait(lock, [&] { return started >= 4; });
+    ASSERT_TRUE(cv.wait_for(lock, kSafetyLimit, [&] { return started >= 4; }));
   }
-  while (!s.NextDue() || *s.NextDue() < clock.MonotonicNow() + std::chrono::minutes(30)) {
-    std::this_thread::yield();  // Until all four are back in the queue.
-  }
-  stop.RequestStop();
-  runner.join();
+  // Back in the queue, due in an hour, with a worker watching for it.
+  ASSERT_TRUE(clock.AwaitWaiter(start + std::chrono::hours(1)));
+  EXPECT_TRUE(running.Stop());
   EXPECT_EQ(saw_all, 4);
 }
 
 TEST(SchedulerTest, ATaskRunsAgainWhenDueWhileOthersWaitForHours) {
-  SystemClock clock;
+  FakeClock clock;
   Scheduler s(clock, 3);
   std::atomic<int> fast_runs{0};
   s.Add("hourly", [](const StopToken&) { return milliseconds(3600 * 1000); });
@@ -171,17 +208,18 @@ TEST(SchedulerTest, ATaskRunsAgainWhenDueWhileOthersWaitForHours) {
     ++fast_runs;
     return milliseconds(5);
   });
-  StopSource stop;
-  std::thread runner([&] { s.Run(stop.token()); });
-  // The watching worker must wake for each 5 ms due time, not only for the
-  // hourly one; generous bound, as this only checks that it happens at all.
-  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (fast_runs < 5 && std::chrono::steady_clock::now() < give_up) {
-    std::this_thread::sleep_for(milliseconds(1));
+  const auto start = clock.MonotonicNow();
+  Running running(s, clock);
+  // The watching worker must wait for each 5 ms due time, not only for the
+  // hourly one, and run the task when the clock gets there.
+  for (int i = 1; i <= 5; ++i) {
+    ASSERT_TRUE(clock.AwaitWaiter(start + i * milliseconds(5))) << "run " << i;
+    EXPECT_EQ(fast_runs.load(), i);
+    clock.Advance(milliseconds(5));
   }
-  stop.RequestStop();
-  runner.join();
-  EXPECT_GE(fast_runs, 5);
+  ASSERT_TRUE(clock.AwaitWaiter(start + milliseconds(30)));
+  EXPECT_TRUE(running.Stop());
+  EXPECT_EQ(fast_runs.load(), 6);  // The first run, then one per 5 ms advanced.
 }
 
 }  // namespace
