@@ -5,16 +5,10 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <system_error>
 
 #include "s1c/core/files.h"
 
 namespace s1c::config {
-namespace {
-
-std::string ErrnoText(int err) { return std::error_code(err, std::generic_category()).message(); }
-
-}  // namespace
 
 Result<std::string> ReadFileLimited(const std::string& path, size_t max_bytes) {
   Result<std::string> data = files::ReadWholeFile(path, max_bytes);
@@ -33,10 +27,10 @@ bool IsReadableByOthers(const std::string& path) {
 
 std::string UnreadableReason(const std::string& path) {
   struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) return ErrnoText(errno);
+  if (::stat(path.c_str(), &st) != 0) return files::ErrnoText(errno);
   if (S_ISDIR(st.st_mode)) return "is a directory";
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return ErrnoText(errno);
+  if (fd < 0) return files::ErrnoText(errno);
   ::close(fd);
   return "";
 }

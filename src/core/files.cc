@@ -6,13 +6,64 @@
 
 #include <cerrno>
 #include <system_error>
+#include <utility>
 
 namespace s1c::files {
 namespace {
 
-std::string ErrnoText(int err) { return std::error_code(err, std::generic_category()).message(); }
+template <typename Call>
+int RetryOnEintr(Call call) {
+  int rc;
+  do {
+    rc = call();
+  } while (rc < 0 && errno == EINTR);
+  return rc;
+}
+
+Status PathError(std::string_view what, const std::filesystem::path& path, int err) {
+  return IoError(std::string(what) + " " + path.string() + ": " + ErrnoText(err));
+}
+
+class PosixWritableFile final : public WritableFile {
+ public:
+  PosixWritableFile(int fd, std::filesystem::path path) : fd_(fd), path_(std::move(path)) {}
+  PosixWritableFile(const PosixWritableFile&) = delete;
+  PosixWritableFile& operator=(const PosixWritableFile&) = delete;
+  ~PosixWritableFile() override {
+    if (fd_ >= 0) ::close(fd_);
+  }
+
+  Status Append(std::string_view data) override {
+    while (!data.empty()) {
+      const ssize_t n = ::write(fd_, data.data(), data.size());
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        return PathError("cannot write", path_, errno);
+      }
+      data.remove_prefix(static_cast<size_t>(n));
+    }
+    return Status::Ok();
+  }
+  Status Sync() override {
+    if (::fsync(fd_) != 0) return PathError("cannot fsync", path_, errno);
+    return Status::Ok();
+  }
+  Status Close() override {
+    // No retry on EINTR: Linux frees the descriptor whatever close returns.
+    const int rc = ::close(fd_);
+    fd_ = -1;
+    if (rc != 0) return PathError("cannot close", path_, errno);
+    return Status::Ok();
+  }
+
+ private:
+  int fd_;
+  const std::filesystem::path path_;
+};
 
 }  // namespace
+
+std::string ErrnoText(int err) { return std::error_code(err, std::generic_category()).message(); }
 
 Status MakePrivateDirs(const std::filesystem::path& dir, std::string_view what) {
   const std::string label = "cannot create " + std::string(what) + " ";
@@ -67,6 +118,85 @@ Result<std::string> ReadWholeFile(const std::filesystem::path& path, size_t max_
   }
   ::close(fd);
   return data;
+}
+
+Status SyncDir(const std::filesystem::path& dir, std::string_view what) {
+  const std::filesystem::path d = dir.empty() ? std::filesystem::path(".") : dir;
+  const int fd =
+      RetryOnEintr([&] { return ::open(d.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); });
+  if (fd < 0) return PathError("cannot open " + std::string(what), d, errno);
+  const int rc = ::fsync(fd);
+  const int err = errno;
+  ::close(fd);
+  if (rc != 0) return PathError("cannot fsync " + std::string(what), d, err);
+  return Status::Ok();
+}
+
+Status PosixFileSystem::MakePrivateDirs(const std::filesystem::path& dir, std::string_view what) {
+  return files::MakePrivateDirs(dir, what);
+}
+
+Result<std::string> PosixFileSystem::ReadWholeFile(const std::filesystem::path& path,
+                                                   size_t max_bytes) {
+  return files::ReadWholeFile(path, max_bytes);
+}
+
+Result<std::unique_ptr<WritableFile>> PosixFileSystem::NewWritableFile(
+    const std::filesystem::path& path) {
+  const int fd = RetryOnEintr([&] {
+    return ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+  });
+  if (fd < 0) return PathError("cannot create", path, errno);
+  // An existing file keeps its mode through O_TRUNC, and a umask may have
+  // cleared bits of a new one: set it either way.
+  if (::fchmod(fd, 0600) != 0) {
+    const int err = errno;
+    ::close(fd);
+    ::unlink(path.c_str());
+    return PathError("cannot chmod", path, err);
+  }
+  return std::unique_ptr<WritableFile>(std::make_unique<PosixWritableFile>(fd, path));
+}
+
+Status PosixFileSystem::RenameFile(const std::filesystem::path& from,
+                                   const std::filesystem::path& to) {
+  if (::rename(from.c_str(), to.c_str()) != 0) {
+    return PathError("cannot rename " + from.string() + " to", to, errno);
+  }
+  return Status::Ok();
+}
+
+Result<bool> PosixFileSystem::RemoveFile(const std::filesystem::path& path, std::string_view what) {
+  if (::unlink(path.c_str()) == 0) return true;
+  if (errno == ENOENT) return false;
+  return PathError("cannot delete " + std::string(what), path, errno);
+}
+
+Status PosixFileSystem::SyncDir(const std::filesystem::path& dir, std::string_view what) {
+  return files::SyncDir(dir, what);
+}
+
+std::filesystem::path TempPathFor(const std::filesystem::path& path) {
+  return std::filesystem::path(path.string() + ".tmp");
+}
+
+Status WriteFileAtomically(FileSystem& fs, const std::filesystem::path& path,
+                           std::string_view data) {
+  const std::filesystem::path tmp = TempPathFor(path);
+  Result<std::unique_ptr<WritableFile>> file = fs.NewWritableFile(tmp);
+  if (!file.ok()) return file.status();
+  Status status = (*file)->Append(data);
+  // A failed fsync may have dropped the written pages: the file cannot be
+  // trusted even if a later fsync succeeds, so the commit fails here.
+  if (status.ok()) status = (*file)->Sync();
+  const Status closed = (*file)->Close();
+  if (status.ok()) status = closed;
+  if (status.ok()) status = fs.RenameFile(tmp, path);
+  if (!status.ok()) {
+    (void)fs.RemoveFile(tmp, "temp file");  // The error worth reporting is the first one.
+    return status;
+  }
+  return fs.SyncDir(path.parent_path(), "directory");
 }
 
 }  // namespace s1c::files

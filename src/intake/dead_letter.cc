@@ -1,12 +1,9 @@
 #include "s1c/intake/dead_letter.h"
 
-
 #include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
 #include <string>
 #include <utility>
 
@@ -17,7 +14,7 @@ namespace s1c::intake {
 namespace {
 
 Status PathError(const std::string& what, const std::filesystem::path& path, int err) {
-  return IoError(what + " " + path.string() + ": " + std::strerror(err));
+  return IoError(what + " " + path.string() + ": " + files::ErrnoText(err));
 }
 
 void AppendField(std::string& line, std::string_view name, std::string_view value) {
@@ -99,15 +96,7 @@ Status DeadLetter::Write(std::string_view console, std::string_view stream, std:
   if (::fsync(fd.get()) != 0) return PathError("cannot fsync dead-letter file", path_, errno);
   if (fd.Close() != 0) return PathError("cannot close dead-letter file", path_, errno);
 
-  if (created) {
-    const std::filesystem::path sync_dir = dir.empty() ? std::filesystem::path(".") : dir;
-    const int dfd = ::open(sync_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd < 0) return PathError("cannot open dead-letter directory", sync_dir, errno);
-    Fd dir_fd(dfd);
-    if (::fsync(dir_fd.get()) != 0) {
-      return PathError("cannot fsync dead-letter directory", sync_dir, errno);
-    }
-  }
+  if (created) S1C_RETURN_IF_ERROR(files::SyncDir(dir, "dead-letter directory"));
   ++count_;
   return Status::Ok();
 }

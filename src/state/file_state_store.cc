@@ -1,13 +1,6 @@
 #include "s1c/state/file_state_store.h"
 
-
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <nlohmann/json.hpp>
 #include <system_error>
 
@@ -27,13 +20,6 @@ constexpr int kVersion = 1;
 constexpr size_t kMaxStateFileBytes = size_t{64} << 20;
 constexpr size_t kMaxNameBytes = 200;
 constexpr std::string_view kJsonSuffix = ".json";
-constexpr std::string_view kTmpSuffix = ".tmp";
-
-std::string ErrnoText(int err) { return std::strerror(err); }
-
-Status Io(const std::string& what, const fs::path& path, int err) {
-  return IoError(what + " " + path.string() + ": " + ErrnoText(err));
-}
 
 // Console and checkpoint names become path components: keep them to a safe
 // alphabet so a name can never escape the state directory.
@@ -57,66 +43,11 @@ Status CheckNames(std::string_view console, std::string_view name) {
   return Status::Ok();
 }
 
-template <typename Call>
-int RetryOnEintr(Call call) {
-  int rc;
-  do {
-    rc = call();
-  } while (rc < 0 && errno == EINTR);
-  return rc;
-}
-
-Status FsyncDir(const fs::path& dir) {
-  const int fd =
-      RetryOnEintr([&] { return ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); });
-  if (fd < 0) return Io("cannot open directory", dir, errno);
-  const int rc = ::fsync(fd);
-  const int err = errno;
-  ::close(fd);
-  if (rc != 0) return Io("cannot fsync directory", dir, err);
-  return Status::Ok();
-}
-
-Status WriteAll(int fd, std::string_view data, const fs::path& path) {
-  while (!data.empty()) {
-    const ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return Io("cannot write", path, errno);
-    }
-    data.remove_prefix(static_cast<size_t>(n));
-  }
-  return Status::Ok();
-}
-
-// Writes `data` to `path` atomically: a temp file next to it is written,
-// fsynced and renamed over it, then the directory is fsynced so the rename
-// itself survives a crash (LevelDB's SetCurrentFile pattern).
-Status WriteFileAtomically(const fs::path& path, std::string_view data) {
-  const fs::path tmp = fs::path(path.string() + std::string(kTmpSuffix));
-  const int fd = RetryOnEintr([&] {
-    return ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-  });
-  if (fd < 0) return Io("cannot create", tmp, errno);
-  Status status = Status::Ok();
-  if (::fchmod(fd, 0600) != 0) status = Io("cannot chmod", tmp, errno);
-  if (status.ok()) status = WriteAll(fd, data, tmp);
-  if (status.ok() && ::fsync(fd) != 0) status = Io("cannot fsync", tmp, errno);
-  if (::close(fd) != 0 && status.ok()) status = Io("cannot close", tmp, errno);
-  if (status.ok() && ::rename(tmp.c_str(), path.c_str()) != 0) {
-    status = Io("cannot rename " + tmp.string() + " to", path, errno);
-  }
-  if (!status.ok()) {
-    ::unlink(tmp.c_str());
-    return status;
-  }
-  return FsyncDir(path.parent_path());
-}
-
 enum class ReadOutcome { kOk, kMissing };
 
-Result<ReadOutcome> ReadFile(const fs::path& path, std::string* out) {
-  Result<std::string> text = files::ReadWholeFile(path, kMaxStateFileBytes);
+Result<ReadOutcome> ReadFile(files::FileSystem& file_system, const fs::path& path,
+                             std::string* out) {
+  Result<std::string> text = file_system.ReadWholeFile(path, kMaxStateFileBytes);
   if (!text.ok()) {
     switch (text.status().code()) {
       case StatusCode::kNotFound:
@@ -214,7 +145,11 @@ Result<Checkpoint> DecodeCheckpoint(std::string_view text, std::string_view sour
   }
 }
 
-FileStateStore::FileStateStore(std::filesystem::path dir) : dir_(std::move(dir)) {}
+FileStateStore::FileStateStore(std::filesystem::path dir)
+    : FileStateStore(std::move(dir), posix_fs_) {}
+
+FileStateStore::FileStateStore(std::filesystem::path dir, files::FileSystem& fs)
+    : dir_(std::move(dir)), fs_(fs) {}
 
 std::filesystem::path FileStateStore::PathFor(std::string_view console,
                                               std::string_view name) const {
@@ -226,7 +161,7 @@ Result<std::optional<Checkpoint>> FileStateStore::Load(std::string_view console,
   S1C_RETURN_IF_ERROR(CheckNames(console, name));
   const fs::path path = PathFor(console, name);
   std::string text;
-  Result<ReadOutcome> read = ReadFile(path, &text);
+  Result<ReadOutcome> read = ReadFile(fs_, path, &text);
   if (!read.ok()) return read.status();
   if (*read == ReadOutcome::kMissing) return std::optional<Checkpoint>();
   // The error names the file; the command that resets it is the CLI's to word.
@@ -243,25 +178,22 @@ Status FileStateStore::Commit(std::string_view console, std::string_view name,
   // One lock for the whole write: two commits of the same checkpoint would
   // otherwise share a temp file. Commits are rare (one per acked batch).
   std::lock_guard<std::mutex> lock(mu_);
-  S1C_RETURN_IF_ERROR(files::MakePrivateDirs(path.parent_path(), "state directory"));
-  return WriteFileAtomically(path, text);
+  S1C_RETURN_IF_ERROR(fs_.MakePrivateDirs(path.parent_path(), "state directory"));
+  return files::WriteFileAtomically(fs_, path, text);
 }
 
 Status FileStateStore::Reset(std::string_view console, std::string_view name) {
   S1C_RETURN_IF_ERROR(CheckNames(console, name));
   const fs::path path = PathFor(console, name);
-  const fs::path tmp = fs::path(path.string() + std::string(kTmpSuffix));
   std::lock_guard<std::mutex> lock(mu_);
   bool removed = false;
-  for (const fs::path& p : {path, tmp}) {
-    if (::unlink(p.c_str()) == 0) {
-      removed = true;
-    } else if (errno != ENOENT) {
-      return Io("cannot delete state file", p, errno);
-    }
+  for (const fs::path& p : {path, files::TempPathFor(path)}) {
+    Result<bool> gone = fs_.RemoveFile(p, "state file");
+    if (!gone.ok()) return gone.status();
+    removed = removed || *gone;
   }
   if (!removed) return Status::Ok();
-  return FsyncDir(path.parent_path());
+  return fs_.SyncDir(path.parent_path(), "directory");
 }
 
 Result<StateListing> FileStateStore::List() {

@@ -11,13 +11,19 @@
 #include <memory>
 #include <mutex>
 
+#include "s1c/core/files.h"
 #include "s1c/state/state_store.h"
 
 namespace s1c::state {
 
+// Thread-safe.
 class FileStateStore final : public StateStore {
  public:
+  // On the real file system.
   explicit FileStateStore(std::filesystem::path dir);
+  // Every file step goes through `fs` (tests inject failures). `fs` must
+  // outlive the store.
+  FileStateStore(std::filesystem::path dir, files::FileSystem& fs);
 
   Result<std::optional<Checkpoint>> Load(std::string_view console, std::string_view name) override;
   Status Commit(std::string_view console, std::string_view name, const Checkpoint& cp) override;
@@ -28,7 +34,9 @@ class FileStateStore final : public StateStore {
   std::filesystem::path PathFor(std::string_view console, std::string_view name) const;
 
  private:
+  files::PosixFileSystem posix_fs_;  // fs_ unless the caller passed one.
   std::filesystem::path dir_;
+  files::FileSystem& fs_;
   std::mutex mu_;  // Serialises directory creation and renames.
 };
 

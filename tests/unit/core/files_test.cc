@@ -1,11 +1,15 @@
-// The shared file helpers: private directories and bounded whole-file reads.
+// The shared file helpers: private directories, bounded whole-file reads,
+// directory fsyncs and the atomic write over the FileSystem seam.
 #include "s1c/core/files.h"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <fstream>
+
+#include "faulty_file_system.h"
 
 namespace s1c::files {
 namespace {
@@ -66,6 +70,43 @@ TEST_F(FilesTest, ReadsWholeFilesWithinTheLimit) {
   EXPECT_NE(missing.status().message().find("cannot read file " + (dir_ / "nope").string()),
             std::string::npos);
   EXPECT_EQ(ReadWholeFile(dir_, 10).status().code(), StatusCode::kIo);  // A directory.
+}
+
+TEST(ErrnoTextTest, IsStrerrorsWording) {
+  EXPECT_EQ(ErrnoText(ENOENT), "No such file or directory");
+  EXPECT_EQ(ErrnoText(EIO), "Input/output error");
+}
+
+TEST_F(FilesTest, SyncDirNamesWhatItCouldNotOpen) {
+  EXPECT_TRUE(SyncDir(dir_, "state directory").ok());
+  const Status st = SyncDir(dir_ / "gone", "dead-letter directory");
+  EXPECT_EQ(st.code(), StatusCode::kIo);
+  EXPECT_EQ(st.message(), "cannot open dead-letter directory " + (dir_ / "gone").string() +
+                              ": No such file or directory");
+}
+
+TEST_F(FilesTest, WriteFileAtomicallyReplacesTheFileAndLeavesNoTemp) {
+  PosixFileSystem fs;
+  Write(dir_ / "cp.json", "old");
+  ASSERT_TRUE(WriteFileAtomically(fs, dir_ / "cp.json", "new").ok());
+  EXPECT_EQ(*ReadWholeFile(dir_ / "cp.json", 100), "new");
+  EXPECT_EQ(TempPathFor(dir_ / "cp.json"), dir_ / "cp.json.tmp");
+  EXPECT_FALSE(fs::exists(dir_ / "cp.json.tmp"));
+  struct stat st {};
+  ASSERT_EQ(::stat((dir_ / "cp.json").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+}
+
+TEST_F(FilesTest, WriteFileAtomicallyReportsAFailedFsyncAndKeepsTheOldFile) {
+  s1c::testing::FaultyFileSystem fs;
+  Write(dir_ / "cp.json", "old");
+  fs.fail_file_syncs = 1;
+  const Status st = WriteFileAtomically(fs, dir_ / "cp.json", "new");
+  EXPECT_EQ(st.code(), StatusCode::kIo);
+  EXPECT_EQ(st.message(),
+            "cannot fsync " + (dir_ / "cp.json.tmp").string() + ": Input/output error");
+  EXPECT_EQ(*ReadWholeFile(dir_ / "cp.json", 100), "old");
+  EXPECT_FALSE(fs::exists(dir_ / "cp.json.tmp"));
 }
 
 }  // namespace

@@ -10,6 +10,8 @@
 #include <fstream>
 #include <set>
 
+#include "faulty_file_system.h"
+
 namespace s1c::state {
 namespace {
 
@@ -316,6 +318,89 @@ TEST_F(FileStateStoreTest, ExistingDirectoryModeIsLeftAlone) {
   ASSERT_TRUE(store.Commit("eu", "activities", Sample()).ok());
   EXPECT_EQ(ModeOf(dir_), 0750u);
   EXPECT_EQ(ModeOf(dir_ / "eu"), 0700u);
+}
+
+// The commit of a checkpoint that moved on from Sample(), for the fault tests.
+Checkpoint Later() {
+  Checkpoint cp = Sample();
+  cp.watermark = "2026-01-01T01:00:00.000000Z";
+  cp.watermark_us = 1767229200000000;
+  cp.boundary_keys = {"1456300000000000000"};
+  cp.events_done = 20000;
+  return cp;
+}
+
+TEST_F(FileStateStoreTest, FailedFsyncFailsTheCommitAndKeepsTheOldCheckpoint) {
+  s1c::testing::FaultyFileSystem fs;
+  FileStateStore store(dir_, fs);
+  ASSERT_TRUE(store.Commit("eu", "threats", Sample()).ok());
+  fs.fail_file_syncs = 1;
+  const Status s = store.Commit("eu", "threats", Later());
+  EXPECT_EQ(s.code(), StatusCode::kIo);
+  const std::string want = "cannot fsync " + (dir_ / "eu" / "threats.json.tmp").string();
+  EXPECT_NE(s.message().find(want), std::string::npos) << s.message();
+  // Nothing was renamed: a fresh store on the same directory reads the old
+  // checkpoint, and the temp file is gone.
+  FileStateStore reopened(dir_);
+  Result<std::optional<Checkpoint>> cp = reopened.Load("eu", "threats");
+  ASSERT_TRUE(cp.ok() && cp->has_value());
+  ExpectSame(**cp, Sample());
+  EXPECT_EQ(FilesIn(dir_ / "eu"), std::set<std::string>{"threats.json"});
+  // Once the disk recovers the same commit goes through.
+  ASSERT_TRUE(store.Commit("eu", "threats", Later()).ok());
+  cp = reopened.Load("eu", "threats");
+  ASSERT_TRUE(cp.ok() && cp->has_value());
+  ExpectSame(**cp, Later());
+}
+
+TEST_F(FileStateStoreTest, FailedFsyncOfAFirstCommitLeavesNoCheckpoint) {
+  s1c::testing::FaultyFileSystem fs;
+  FileStateStore store(dir_, fs);
+  fs.fail_file_syncs = 1;
+  EXPECT_EQ(store.Commit("eu", "threats", Sample()).code(), StatusCode::kIo);
+  Result<std::optional<Checkpoint>> cp = store.Load("eu", "threats");
+  ASSERT_TRUE(cp.ok());
+  EXPECT_FALSE(cp->has_value());
+  EXPECT_TRUE(FilesIn(dir_ / "eu").empty());
+}
+
+TEST_F(FileStateStoreTest, FailedWriteOrRenameFailsTheCommitAndKeepsTheOldCheckpoint) {
+  s1c::testing::FaultyFileSystem fs;
+  FileStateStore store(dir_, fs);
+  ASSERT_TRUE(store.Commit("eu", "threats", Sample()).ok());
+  fs.fail_writes = 1;
+  EXPECT_EQ(store.Commit("eu", "threats", Later()).code(), StatusCode::kIo);
+  fs.fail_renames = 1;
+  const Status s = store.Commit("eu", "threats", Later());
+  EXPECT_EQ(s.code(), StatusCode::kIo);
+  EXPECT_NE(s.message().find("cannot rename"), std::string::npos) << s.message();
+  Result<std::optional<Checkpoint>> cp = store.Load("eu", "threats");
+  ASSERT_TRUE(cp.ok() && cp->has_value());
+  ExpectSame(**cp, Sample());
+  EXPECT_EQ(FilesIn(dir_ / "eu"), std::set<std::string>{"threats.json"});
+}
+
+TEST_F(FileStateStoreTest, FailedDirectoryFsyncAfterTheRenameFailsTheCommit) {
+  // The new file is in place but its rename may not survive a crash: the
+  // commit is not reported durable, so the caller does not count it done.
+  s1c::testing::FaultyFileSystem fs;
+  FileStateStore store(dir_, fs);
+  ASSERT_TRUE(store.Commit("eu", "threats", Sample()).ok());
+  fs.fail_dir_syncs = 1;
+  const Status s = store.Commit("eu", "threats", Later());
+  EXPECT_EQ(s.code(), StatusCode::kIo);
+  EXPECT_NE(s.message().find("cannot fsync directory " + (dir_ / "eu").string()), std::string::npos)
+      << s.message();
+}
+
+TEST_F(FileStateStoreTest, FailedDirectoryFsyncFailsAReset) {
+  s1c::testing::FaultyFileSystem fs;
+  FileStateStore store(dir_, fs);
+  ASSERT_TRUE(store.Commit("eu", "threats", Sample()).ok());
+  fs.fail_dir_syncs = 1;
+  EXPECT_EQ(store.Reset("eu", "threats").code(), StatusCode::kIo);
+  fs.fail_dir_syncs = 1;
+  EXPECT_TRUE(store.Reset("eu", "threats").ok());  // Nothing left to delete, nothing to sync.
 }
 
 }  // namespace
