@@ -7,7 +7,6 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
-#include <climits>
 #include <mutex>
 
 #include "backfill_loop.h"
@@ -18,10 +17,9 @@
 #include "progress.h"
 #include "runtime.h"
 #include "s1c/core/iso_time.h"
-#include "s1c/sched/rate_limited_source.h"
-#include "s1c/sched/token_bucket.h"
 #include "s1c/state/file_state_store.h"
 #include "s1c/state/mem_state_store.h"
+#include "stream_pipeline.h"
 
 namespace s1c::app {
 namespace {
@@ -268,7 +266,7 @@ int RunBackfill(const BackfillOptions& o, StopSource stop) {
   state::MemStateStore dry_store;  // --dry-run: nothing reaches the state directory.
   DiscardSink discard;
   std::unique_ptr<NdjsonSink> ndjson;
-  intake::EventSink* sink = console.IntakeFor(*stream_config).forwarder.get();
+  intake::EventSink* sink = nullptr;  // The stream's intake.
   state::StateStore* store = &runtime.store();
   std::string where = "intake " + stream_config->intake_url;
   if (o.dry_run) {
@@ -300,22 +298,13 @@ int RunBackfill(const BackfillOptions& o, StopSource stop) {
 
   const double rate =
       o.requests_per_second > 0 ? o.requests_per_second : console_config->requests_per_second;
-  sched::TokenBucket bucket(rate, std::max(1.0, rate), runtime.clock());
-  sched::RateLimitedSource source(*console.client, bucket, stop.token(), DefaultUniformRandom());
-
-  pipeline::PollerOptions poller_options;
-  poller_options.console = o.console;
-  poller_options.spec = spec;
-  poller_options.params = Runtime::StreamParamsFor(*stream_config);
-  poller_options.state_name = name;
-  poller_options.page_size = stream_config->page_size;
-  poller_options.start_from = from_text;
-  poller_options.until = to_text;
-  // One long drain: the page budget only exists to share a worker between streams.
-  poller_options.max_pages_per_cycle = INT_MAX;
-  poller_options.commit_interval = kCommitInterval;
-  pipeline::Poller poller(poller_options, source, *sink, *store, runtime.clock(),
-                          DefaultUniformRandom());
+  ConsolePageSource pages(console, rate, runtime.clock(), stop.token());
+  StreamPipelineOptions pipeline_options;
+  pipeline_options.range = StreamRange{name, from_text, to_text};
+  pipeline_options.sink = sink;
+  pipeline_options.store = store;
+  StreamPipeline pipeline =
+      BuildStreamPipeline(runtime, console, *stream_config, pages.source(), pipeline_options);
 
   spdlog::info(
       "Backfill started. console={} stream={} from={} to={} to_source=\"{}\" output=\"{}\" "
@@ -336,12 +325,10 @@ int RunBackfill(const BackfillOptions& o, StopSource stop) {
   DrainOptions drain;
   if (!o.dry_run) drain.mark_done_at_us = range->to_us;
   drain.store = store;
-  drain.console = o.console;
-  drain.state_name = name;
   const auto started = runtime.clock().MonotonicNow();
   const DrainResult result = DrainRange(
-      poller, runtime.clock(), stop.token(), drain, DefaultUniformRandom(),
-      [&reporter](const ProgressSnapshot& s) { reporter.Update(s); },
+      *pipeline.poller, pipeline.task_options, runtime.clock(), stop.token(), drain,
+      DefaultUniformRandom(), [&reporter](const ProgressSnapshot& s) { reporter.Update(s); },
       [&o](const Status& error, int attempt, std::chrono::milliseconds wait) {
         spdlog::warn(
             "Backfill request failed; retrying. console={} stream={} attempt={} wait_ms={} "

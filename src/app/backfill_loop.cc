@@ -5,84 +5,114 @@
 #include "s1c/core/iso_time.h"
 
 namespace s1c::app {
+namespace {
 
-DrainResult DrainRange(pipeline::Poller& poller, Clock& clock, const StopToken& stop,
-                       const DrainOptions& options, UniformRandom random,
-                       const SnapshotFn& on_progress, const RetryFn& on_retry) {
-  DrainResult out;
-  Backoff backoff(options.api_backoff, std::move(random));
-  auto events_done = [&poller]() -> Result<int64_t> {
-    Result<std::optional<state::Checkpoint>> cp = poller.Checkpoint();
-    if (!cp.ok()) return cp.status();
-    return cp->has_value() ? (*cp)->events_done : int64_t{0};
-  };
-  if (Result<int64_t> done = events_done(); done.ok()) {
-    out.done_before = out.done_after = *done;
-  } else {
-    out.failure = done.status();
-    return out;
+// Turns what the stream task reports into the drain's figures, progress
+// snapshots and retry calls. Not thread-safe: the drain's one thread calls
+// it, through the task.
+class DrainObserver final : public sched::StreamObserver {
+ public:
+  DrainObserver(Clock& clock, int64_t done_before, const SnapshotFn& on_progress,
+                const RetryFn& on_retry)
+      : clock_(clock), done_before_(done_before), on_progress_(on_progress), on_retry_(on_retry) {
+    meter_.Add(clock_.MonotonicNow(), 0);
+    snapshot_.done = done_before;
+    if (on_progress_) on_progress_(snapshot_);
   }
 
-  const auto started = clock.MonotonicNow();
-  RateMeter meter;
-  meter.Add(started, 0);
-  ProgressSnapshot snapshot;
-  snapshot.done = out.done_before;
-  if (on_progress) on_progress(snapshot);
+  // Before each cycle, with the checkpoint it starts from.
+  void StartCycle(const std::optional<state::Checkpoint>& at_start) {
+    base_done_ = at_start ? at_start->events_done : 0;
+    base_boundary_ = at_start ? static_cast<int64_t>(at_start->boundary_keys.size()) : 0;
+    cycle_ = {};
+  }
+  // After each cycle, whatever ended it: its delivered pages count.
+  void EndCycle() {
+    pages_ += cycle_.pages;
+    dead_lettered_ += cycle_.events_dead_lettered;
+  }
 
-  int failures = 0;
-  while (!stop.StopRequested()) {
-    // This drain's total: what the API counts from the checkpoint on, minus
-    // the boundary events it will skip, plus what is already done.
+  void OnPage(const std::string&, const std::string&, const pipeline::CycleResult& r,
+              const state::Checkpoint& cp) override {
+    cycle_ = r;
+    meter_.Add(clock_.MonotonicNow(), cp.events_done - done_before_);
+    snapshot_.done = cp.events_done;
+    // This drain's total: what the API counts from the cycle's checkpoint
+    // on, minus the boundary events it will skip, plus what is already done.
+    if (r.total_items) {
+      snapshot_.total = std::max(cp.events_done, base_done_ + *r.total_items - base_boundary_);
+    }
+    snapshot_.rate = meter_.Rate();
+    snapshot_.pages = pages_ + r.pages;
+    snapshot_.watermark = cp.watermark;
+    if (on_progress_) on_progress_(snapshot_);
+  }
+  void OnCycle(const std::string&, const std::string&, const pipeline::CycleResult&,
+               const state::Checkpoint*) override {}
+  void OnError(const std::string&, const std::string&, const Status& error, int) override {
+    last_error_ = error;
+  }
+  void OnRetry(const std::string&, const std::string&, const Status& error, int attempt,
+               std::chrono::milliseconds wait) override {
+    ++retries_;
+    if (on_retry_) on_retry_(error, attempt, wait);
+  }
+
+  int64_t pages() const { return pages_; }
+  int64_t dead_lettered() const { return dead_lettered_; }
+  int64_t retries() const { return retries_; }
+  const Status& last_error() const { return last_error_; }
+
+ private:
+  Clock& clock_;
+  const int64_t done_before_;
+  const SnapshotFn& on_progress_;
+  const RetryFn& on_retry_;
+  RateMeter meter_;
+  ProgressSnapshot snapshot_;
+  int64_t base_done_ = 0;
+  int64_t base_boundary_ = 0;
+  pipeline::CycleResult cycle_;  // This cycle's figures as last reported.
+  int64_t pages_ = 0;
+  int64_t dead_lettered_ = 0;
+  int64_t retries_ = 0;
+  Status last_error_;
+};
+
+}  // namespace
+
+DrainResult DrainRange(pipeline::Poller& poller, sched::StreamTaskOptions task_options,
+                       Clock& clock, const StopToken& stop, const DrainOptions& options,
+                       UniformRandom random, const SnapshotFn& on_progress,
+                       const RetryFn& on_retry) {
+  DrainResult out;
+  Result<std::optional<state::Checkpoint>> before = poller.Checkpoint();
+  if (!before.ok()) {
+    out.failure = before.status();
+    return out;
+  }
+  out.done_before = out.done_after = before->has_value() ? (*before)->events_done : 0;
+
+  DrainObserver observer(clock, out.done_before, on_progress, on_retry);
+  task_options.once = true;
+  sched::StreamTask task(poller, task_options, observer, std::move(random));
+  while (!stop.StopRequested() && !task.finished()) {
     Result<std::optional<state::Checkpoint>> at_start = poller.Checkpoint();
     if (!at_start.ok()) {
       out.failure = at_start.status();
       break;
     }
-    const int64_t base_done = at_start->has_value() ? (*at_start)->events_done : 0;
-    const int64_t base_boundary =
-        at_start->has_value() ? static_cast<int64_t>((*at_start)->boundary_keys.size()) : 0;
-
-    pipeline::CycleResult last;  // This cycle's figures as last reported.
-    auto on_page = [&](const pipeline::CycleResult& r, const state::Checkpoint& cp) {
-      last = r;
-      meter.Add(clock.MonotonicNow(), cp.events_done - out.done_before);
-      snapshot.done = cp.events_done;
-      if (r.total_items) {
-        snapshot.total = std::max(cp.events_done, base_done + *r.total_items - base_boundary);
-      }
-      snapshot.rate = meter.Rate();
-      snapshot.pages = out.pages + r.pages;
-      snapshot.watermark = cp.watermark;
-      if (on_progress) on_progress(snapshot);
-    };
-    Result<pipeline::CycleResult> cycle = poller.RunCycle(stop, on_page);
-    out.pages += last.pages;
-    out.dead_lettered += last.events_dead_lettered;
-    if (cycle.ok()) {
-      failures = 0;
-      if (cycle->caught_up) {
-        out.complete = true;
-        break;
-      }
-      continue;  // Stopped between pages; the loop condition ends it.
-    }
-    const Status& error = cycle.status();
-    if (error.code() == StatusCode::kCancelled || stop.StopRequested()) break;
-    // A failure after some progress starts the count again.
-    if (Result<int64_t> now_done = events_done(); now_done.ok() && *now_done > base_done) {
-      failures = 0;
-    }
-    ++failures;
-    if (!error.IsRetryable() || failures >= options.max_consecutive_failures) {
-      out.failure = error;
-      break;
-    }
-    const auto wait = backoff.NextDelay(failures, error.retry_after());
-    ++out.retries;
-    if (on_retry) on_retry(error, failures, wait);
-    if (!clock.SleepFor(wait, stop)) break;
+    observer.StartCycle(*at_start);
+    const std::chrono::milliseconds wait = task(stop);
+    observer.EndCycle();
+    if (task.finished()) break;
+    if (wait.count() > 0 && !clock.SleepFor(wait, stop)) break;
   }
+  out.pages = observer.pages();
+  out.dead_lettered = observer.dead_lettered();
+  out.retries = observer.retries();
+  if (task.failed()) out.failure = observer.last_error();
+  out.complete = task.finished() && !task.failed();
 
   Result<std::optional<state::Checkpoint>> cp = poller.Checkpoint();
   if (cp.ok() && cp->has_value()) {
@@ -96,7 +126,8 @@ DrainResult DrainRange(pipeline::Poller& poller, Clock& clock, const StopToken& 
       finished.updated_at = FormatIsoTime(clock.NowMicros());
       // Everything is delivered even if this fails; a rerun then finds
       // nothing left to send. Reported so the caller can log it.
-      Status marked = options.store->Commit(options.console, options.state_name, finished);
+      const auto& o = poller.options();
+      Status marked = options.store->Commit(o.console, o.state_name, finished);
       if (!marked.ok()) out.failure = marked.Annotate("could not mark the finished backfill done");
     }
   }

@@ -1,35 +1,34 @@
-// The backfill's drain loop, apart from the CLI so it can be unit-tested
-// with a fake page source and a FakeClock: runs the Poller until the range
-// is done, retries transient API failures with capped backoff (like
-// sched::StreamTask), stops on a stop request, and reports progress.
+// A backfill's drain, apart from the CLI so it can be unit-tested with a fake
+// page source and a FakeClock. The retry policy is the daemon's
+// sched::StreamTask in once mode (RangeTaskOptions): this only runs the task
+// until it finishes at the range's end, gives up or is stopped, sleeping on
+// the clock for the waits it returns; turns what the task reports into
+// progress and retry calls; and marks a finished range done.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
 #include <functional>
 #include <optional>
-#include <string>
 
 #include "progress.h"
 #include "s1c/core/backoff.h"
 #include "s1c/core/clock.h"
 #include "s1c/core/stop_token.h"
 #include "s1c/pipeline/poller.h"
+#include "s1c/sched/stream_task.h"
 #include "s1c/state/state_store.h"
 
 namespace s1c::app {
 
 struct DrainOptions {
-  // Transient failures in a row (with no progress in between) before giving up.
-  int max_consecutive_failures = 10;
-  BackoffPolicy api_backoff{std::chrono::milliseconds(1000), std::chrono::milliseconds(60000), 2.0};
   // When set, a finished range is marked done in `store`: the checkpoint's
   // watermark moves to this (exclusive) end with no boundary keys, which no
   // event of the range can reach. Unset for a dry run (nothing is written).
   std::optional<int64_t> mark_done_at_us;
-  state::StateStore* store = nullptr;  // REQUIRES: non-null when mark_done_at_us is set.
-  std::string console;                 // Names the checkpoint for the marker.
-  std::string state_name;
+  // REQUIRES: non-null when mark_done_at_us is set. The marker is written
+  // under the poller's console and state name.
+  state::StateStore* store = nullptr;
 };
 
 struct DrainResult {
@@ -49,9 +48,12 @@ using RetryFn =
 // Called after each committed page with the figures for the progress display.
 using SnapshotFn = std::function<void(const ProgressSnapshot&)>;
 
-// Runs `poller` (whose options carry the range) to the end of its range.
-DrainResult DrainRange(pipeline::Poller& poller, Clock& clock, const StopToken& stop,
-                       const DrainOptions& options, UniformRandom random,
-                       const SnapshotFn& on_progress = {}, const RetryFn& on_retry = {});
+// Runs `poller` (whose options carry the range) to the end of its range
+// under a StreamTask with `task_options` (once mode is forced: the range's
+// end finishes it).
+DrainResult DrainRange(pipeline::Poller& poller, sched::StreamTaskOptions task_options,
+                       Clock& clock, const StopToken& stop, const DrainOptions& options,
+                       UniformRandom random, const SnapshotFn& on_progress = {},
+                       const RetryFn& on_retry = {});
 
 }  // namespace s1c::app

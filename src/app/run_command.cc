@@ -18,10 +18,9 @@
 #include "s1c/obs/metrics.h"
 #include "s1c/obs/service_notify.h"
 #include "s1c/obs/status_server.h"
-#include "s1c/sched/rate_limited_source.h"
 #include "s1c/sched/scheduler.h"
 #include "s1c/sched/stream_task.h"
-#include "s1c/sched/token_bucket.h"
+#include "stream_pipeline.h"
 
 namespace s1c::app {
 namespace {
@@ -159,30 +158,26 @@ int RunDaemon(const RunOptions& options, StopSource stop, HangupRelay& hangup) {
   const int aux_tasks = 1 + (options.once ? 0 : static_cast<int>(runtime.consoles().size()));
   sched::Scheduler scheduler(runtime.clock(), std::min(kMaxWorkers, stream_count) + aux_tasks);
 
-  std::vector<std::unique_ptr<sched::TokenBucket>> buckets;
-  std::vector<std::unique_ptr<sched::RateLimitedSource>> sources;
+  std::vector<std::unique_ptr<ConsolePageSource>> sources;
   std::vector<StreamSlot> slots;
   std::vector<std::unique_ptr<TokenExpiryProbe>> probes;
   for (auto& console : runtime.consoles()) {
     const auto& cc = *console.config;
-    buckets.push_back(std::make_unique<sched::TokenBucket>(
-        cc.requests_per_second, std::max(1.0, cc.requests_per_second), runtime.clock()));
-    sources.push_back(std::make_unique<sched::RateLimitedSource>(
-        *console.client, *buckets.back(), stop.token(), DefaultUniformRandom()));
+    sources.push_back(std::make_unique<ConsolePageSource>(console, cc.requests_per_second,
+                                                          runtime.clock(), stop.token()));
     for (const auto& stream : cc.streams) {
       if (!stream.enabled) continue;
       StreamSlot slot;
       slot.console = cc.name;
       slot.stream = stream.name;
-      slot.poller = std::make_unique<pipeline::Poller>(
-          Runtime::PollerOptionsFor(cc, stream), *sources.back(), *console.IntakeFor(stream).forwarder,
-          runtime.store(), runtime.clock(), DefaultUniformRandom());
-      sched::StreamTaskOptions task_options;
-      task_options.poll_interval = std::chrono::seconds(stream.poll_interval_seconds);
-      task_options.once = options.once;
-      slot.task = std::make_unique<sched::StreamTask>(*slot.poller, task_options, observer,
+      StreamPipelineOptions pipeline_options;
+      pipeline_options.once = options.once;
+      StreamPipeline pipeline =
+          BuildStreamPipeline(runtime, console, stream, sources.back()->source(), pipeline_options);
+      slot.poller = std::move(pipeline.poller);
+      slot.task = std::make_unique<sched::StreamTask>(*slot.poller, pipeline.task_options, observer,
                                                       DefaultUniformRandom());
-      health.AddStream(cc.name, stream.name, task_options.poll_interval);
+      health.AddStream(cc.name, stream.name, pipeline.task_options.poll_interval);
       // A state file that cannot be read is reported by the stream's first cycle.
       if (auto cp = slot.poller->Checkpoint(); cp.ok() && cp->has_value()) {
         observer.SetWatermark(cc.name, stream.name, (*cp)->watermark_us);

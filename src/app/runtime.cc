@@ -141,19 +141,4 @@ std::shared_ptr<const s1::StreamParams> Runtime::StreamParamsFor(
   return params;
 }
 
-pipeline::PollerOptions Runtime::PollerOptionsFor(const config::ConsoleConfig& console,
-                                                  const config::StreamConfig& stream) {
-  pipeline::PollerOptions o;
-  o.console = console.name;
-  o.spec = s1::FindStream(stream.name);
-  o.page_size = stream.page_size;
-  o.start_from = stream.start_from;
-  o.lookback_seconds = stream.lookback_seconds;
-  o.params = StreamParamsFor(stream);
-  // One fsync per page caps throughput; a second's worth of acknowledged
-  // pages is what a crash may re-send on top of the page in flight.
-  o.commit_interval = kCommitInterval;
-  return o;
-}
-
 }  // namespace s1c::app

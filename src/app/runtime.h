@@ -84,10 +84,6 @@ class Runtime {
   static std::shared_ptr<const s1::StreamParams> StreamParamsFor(
       const config::StreamConfig& stream);
 
-  // Poller options for one stream of one console, from the config.
-  static pipeline::PollerOptions PollerOptionsFor(const config::ConsoleConfig& console,
-                                                  const config::StreamConfig& stream);
-
  private:
   const config::Config& config_;
   SystemClock clock_;

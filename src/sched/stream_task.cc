@@ -1,10 +1,20 @@
 #include "s1c/sched/stream_task.h"
 
+#include <optional>
+
 namespace s1c::sched {
 namespace {
 
 // A task that has finished in once mode is parked far in the future.
 constexpr std::chrono::milliseconds kParked = std::chrono::hours(24 * 365);
+
+// The checkpoint's delivered-event count; nullopt when it cannot be read
+// (the cycle then reports that error itself).
+std::optional<int64_t> EventsDone(pipeline::Poller& poller) {
+  Result<std::optional<state::Checkpoint>> cp = poller.Checkpoint();
+  if (!cp.ok()) return std::nullopt;
+  return cp->has_value() ? (*cp)->events_done : int64_t{0};
+}
 
 }  // namespace
 
@@ -19,7 +29,12 @@ std::chrono::milliseconds StreamTask::operator()(const StopToken& stop) {
   if (finished_) return kParked;
   const auto& o = poller_.options();
   const std::string stream(o.spec->name);
-  auto cycle = poller_.RunCycle(stop);
+  std::optional<int64_t> done_before;
+  if (options_.progress_resets_failures) done_before = EventsDone(poller_);
+  auto cycle =
+      poller_.RunCycle(stop, [&](const pipeline::CycleResult& so_far, const state::Checkpoint& cp) {
+        observer_.OnPage(o.console, stream, so_far, cp);
+      });
   if (cycle.ok()) {
     failures_ = 0;
     auto cp = poller_.Checkpoint();
@@ -33,7 +48,14 @@ std::chrono::milliseconds StreamTask::operator()(const StopToken& stop) {
     return options_.poll_interval;
   }
   const Status& error = cycle.status();
-  if (error.code() == StatusCode::kCancelled) return std::chrono::milliseconds(0);
+  // An error that comes with a stop is the stop's doing, not the stream's.
+  if (error.code() == StatusCode::kCancelled || stop.StopRequested()) {
+    return std::chrono::milliseconds(0);
+  }
+  if (done_before) {
+    const std::optional<int64_t> done_after = EventsDone(poller_);
+    if (done_after && *done_after > *done_before) failures_ = 0;
+  }
   ++failures_;
   observer_.OnError(o.console, stream, error, failures_);
   if (options_.once && (!error.IsRetryable() || failures_ >= options_.once_max_failures)) {
@@ -44,8 +66,11 @@ std::chrono::milliseconds StreamTask::operator()(const StopToken& stop) {
   // A broken state file stays broken: reported once, then the stream waits
   // for a human (a restart, or SIGHUP's wake, tries it again).
   if (error.code() == StatusCode::kBrokenState) return kParked;
-  if (NeedsHuman(error.code())) return Backoff(options_.auth_backoff, {}).Ceiling(failures_);
-  return backoff_.NextDelay(failures_, error.retry_after());
+  const std::chrono::milliseconds wait = NeedsHuman(error.code())
+                                             ? Backoff(options_.auth_backoff, {}).Ceiling(failures_)
+                                             : backoff_.NextDelay(failures_, error.retry_after());
+  observer_.OnRetry(o.console, stream, error, failures_, wait);
+  return wait;
 }
 
 }  // namespace s1c::sched

@@ -1,8 +1,10 @@
-// StreamTask: the scheduler's task for one (console, stream). Runs a poll
-// cycle and decides when the stream is due again: at once with backlog left,
-// after poll_interval when caught up, with capped backoff after a transient
-// error, and slowly after 401/403 (the token is re-read on every request,
-// so a rotated token is picked up at the next try without a restart).
+// StreamTask: the retry policy of one (console, stream), for the daemon and
+// for a backfill. Runs a poll cycle and decides when the stream is due again:
+// at once with backlog left, after poll_interval when caught up, with capped
+// backoff after a transient error, and slowly after 401/403 (the token is
+// re-read on every request, so a rotated token is picked up at the next try
+// without a restart). In once mode it finishes at the first caught-up cycle:
+// `run --once`, and a backfill, whose poller is caught up at its range's end.
 #pragma once
 
 #include <atomic>
@@ -14,8 +16,9 @@
 
 namespace s1c::sched {
 
-// What a stream task reports, for logs, metrics and health. Implementations
-// must be thread-safe: tasks of different streams call them concurrently.
+// What a stream task reports, for logs, metrics, health and a backfill's
+// progress. Implementations must be thread-safe: tasks of different streams
+// call them concurrently.
 class StreamObserver {
  public:
   virtual ~StreamObserver() = default;
@@ -24,6 +27,17 @@ class StreamObserver {
                        const state::Checkpoint* checkpoint) = 0;
   virtual void OnError(const std::string& console, const std::string& stream, const Status& error,
                        int consecutive_failures) = 0;
+  // After OnError, when the task will try again after `wait` (not when it
+  // parks or gives up); `attempt` is the consecutive failure count. Does
+  // nothing unless overridden.
+  virtual void OnRetry(const std::string& /*console*/, const std::string& /*stream*/,
+                       const Status& /*error*/, int /*attempt*/,
+                       std::chrono::milliseconds /*wait*/) {}
+  // After each page a cycle delivers, with the cycle's figures so far (the
+  // poller's pipeline::ProgressFn). Does nothing unless overridden.
+  virtual void OnPage(const std::string& /*console*/, const std::string& /*stream*/,
+                      const pipeline::CycleResult& /*so_far*/,
+                      const state::Checkpoint& /*checkpoint*/) {}
 };
 
 struct StreamTaskOptions {
@@ -35,17 +49,26 @@ struct StreamTaskOptions {
                              2.0};
   BackoffPolicy error_backoff{std::chrono::milliseconds(1000), std::chrono::milliseconds(300000),
                               2.0};
-  bool once = false;          // Finish after the first caught-up cycle (run --once, tests).
-  int once_max_failures = 5;  // In once mode, give up after this many failures in a row.
+  // Finish after the first caught-up cycle (run --once, backfill, tests).
+  bool once = false;
+  // In once mode, give up after this many failures in a row; a non-retryable
+  // error gives up at once.
+  int once_max_failures = 5;
+  // Whether a failed cycle that delivered events before failing starts the
+  // failure count (and so the backoff) again. A backfill sets it: a long
+  // drain that keeps moving is not failing "in a row". Default false: the
+  // daemon counts every failure since its last successful cycle.
+  bool progress_resets_failures = false;
 };
 
-// Not thread-safe: the scheduler runs a task on one worker at a time.
+// Not thread-safe: the scheduler (or a backfill) runs a task on one thread at
+// a time. finished() and failed() may be read from any thread.
 class StreamTask {
  public:
   StreamTask(pipeline::Poller& poller, StreamTaskOptions options, StreamObserver& observer,
              UniformRandom random);
 
-  // The scheduler's TaskFn.
+  // The scheduler's TaskFn: runs one cycle and returns the wait before the next.
   std::chrono::milliseconds operator()(const StopToken& stop);
 
   // In once mode: whether the stream is done (caught up or given up), and whether it gave up.

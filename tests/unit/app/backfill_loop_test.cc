@@ -9,6 +9,7 @@
 #include "fakes.h"
 #include "mem_state_store.h"
 #include "s1c/core/iso_time.h"
+#include "stream_pipeline.h"
 
 namespace s1c::app {
 namespace {
@@ -57,10 +58,14 @@ DrainOptions Drain(MemStateStore& store) {
   DrainOptions d;
   d.mark_done_at_us = kTo;
   d.store = &store;
-  d.console = "one";
-  d.state_name = kName;
-  d.max_consecutive_failures = 4;
   return d;
+}
+
+// A backfill's retry policy (what the command runs with), giving up sooner.
+sched::StreamTaskOptions Task() {
+  sched::StreamTaskOptions t = RangeTaskOptions();
+  t.once_max_failures = 4;
+  return t;
 }
 
 TEST(DrainRangeTest, DeliversExactlyTheRangeAndMarksItDone) {
@@ -71,7 +76,7 @@ TEST(DrainRangeTest, DeliversExactlyTheRangeAndMarksItDone) {
   FakeClock clock;
   pipeline::Poller poller(Options(), source, sink, store, clock, NoJitter);
   std::vector<ProgressSnapshot> seen;
-  const DrainResult r = DrainRange(poller, clock, StopToken(), Drain(store), NoJitter,
+  const DrainResult r = DrainRange(poller, Task(), clock, StopToken(), Drain(store), NoJitter,
                                    [&](const ProgressSnapshot& s) { seen.push_back(s); });
   EXPECT_TRUE(r.complete);
   EXPECT_FALSE(r.stopped);
@@ -108,7 +113,7 @@ TEST(DrainRangeTest, RetriesTransientApiErrorsWithBackoff) {
   pipeline::Poller poller(Options(), source, sink, store, clock, NoJitter);
   std::vector<int> attempts;
   const DrainResult r = DrainRange(
-      poller, clock, StopToken(), Drain(store), NoJitter, {},
+      poller, Task(), clock, StopToken(), Drain(store), NoJitter, {},
       [&](const Status&, int attempt, std::chrono::milliseconds) { attempts.push_back(attempt); });
   EXPECT_TRUE(r.complete) << r.failure.ToString();
   EXPECT_EQ(r.retries, 3);
@@ -129,7 +134,7 @@ TEST(DrainRangeTest, GivesUpAfterTooManyTransientFailuresLeavingItResumable) {
   MemStateStore store;
   FakeClock clock;
   pipeline::Poller poller(Options(), source, sink, store, clock, NoJitter);
-  const DrainResult r = DrainRange(poller, clock, StopToken(), Drain(store), NoJitter);
+  const DrainResult r = DrainRange(poller, Task(), clock, StopToken(), Drain(store), NoJitter);
   EXPECT_FALSE(r.complete);
   EXPECT_FALSE(r.stopped);
   EXPECT_EQ(r.failure.code(), StatusCode::kUnavailable);
@@ -137,6 +142,30 @@ TEST(DrainRangeTest, GivesUpAfterTooManyTransientFailuresLeavingItResumable) {
   const auto cp = store.Load("one", kName).value();
   ASSERT_TRUE(cp);  // The start point, pinned; not marked done.
   EXPECT_EQ(cp->watermark_us, kFrom);
+}
+
+TEST(DrainRangeTest, AFailureAfterProgressStartsTheCountAgain) {
+  FakePageSource source;
+  Fill(source);
+  source.FailNext(3, Unavailable("HTTP 503"));
+  FakeSink sink;
+  bool failed_again = false;
+  sink.on_deliver = [&] {  // The first page delivered, then one more fetch fails.
+    if (!failed_again) source.FailNext(1, Unavailable("HTTP 503"));
+    failed_again = true;
+  };
+  MemStateStore store;
+  FakeClock clock;
+  pipeline::Poller poller(Options(), source, sink, store, clock, NoJitter);
+  std::vector<int> attempts;
+  const DrainResult r = DrainRange(
+      poller, Task(), clock, StopToken(), Drain(store), NoJitter, {},
+      [&](const Status&, int attempt, std::chrono::milliseconds) { attempts.push_back(attempt); });
+  // Four failures, but never four in a row without progress: not given up.
+  EXPECT_TRUE(r.complete) << r.failure.ToString();
+  EXPECT_EQ(attempts, (std::vector<int>{1, 2, 3, 1}));
+  EXPECT_EQ(r.retries, 4);
+  EXPECT_EQ(sink.accepted().size(), InRange().size());
 }
 
 TEST(DrainRangeTest, PermissionErrorsAreNotRetried) {
@@ -148,7 +177,7 @@ TEST(DrainRangeTest, PermissionErrorsAreNotRetried) {
   MemStateStore store;
   FakeClock clock;
   pipeline::Poller poller(Options(), source, sink, store, clock, NoJitter);
-  const DrainResult r = DrainRange(poller, clock, StopToken(), Drain(store), NoJitter);
+  const DrainResult r = DrainRange(poller, Task(), clock, StopToken(), Drain(store), NoJitter);
   EXPECT_FALSE(r.complete);
   EXPECT_EQ(r.failure.code(), StatusCode::kPermissionDenied);
   EXPECT_EQ(r.retries, 0);
@@ -169,7 +198,7 @@ TEST(DrainRangeTest, StopLeavesAResumableCheckpointAndTheResumeIsExact) {
       if (++calls == 4) stop.RequestStop();
     };
     pipeline::Poller poller(Options(), source, sink, store, clock, NoJitter);
-    const DrainResult r = DrainRange(poller, clock, stop.token(), Drain(store), NoJitter);
+    const DrainResult r = DrainRange(poller, Task(), clock, stop.token(), Drain(store), NoJitter);
     EXPECT_FALSE(r.complete);
     EXPECT_TRUE(r.stopped);
     EXPECT_TRUE(r.failure.ok());
@@ -182,7 +211,7 @@ TEST(DrainRangeTest, StopLeavesAResumableCheckpointAndTheResumeIsExact) {
   FakeSink sink;
   pipeline::Poller poller(Options(), source, sink, store, clock, NoJitter);
   std::vector<ProgressSnapshot> seen;
-  const DrainResult r = DrainRange(poller, clock, StopToken(), Drain(store), NoJitter,
+  const DrainResult r = DrainRange(poller, Task(), clock, StopToken(), Drain(store), NoJitter,
                                    [&](const ProgressSnapshot& s) { seen.push_back(s); });
   EXPECT_TRUE(r.complete);
   EXPECT_EQ(r.done_before, static_cast<int64_t>(all.size()));
@@ -205,7 +234,7 @@ TEST(DrainRangeTest, WithoutAMarkerTheCheckpointStaysAtTheLastEvent) {
   pipeline::Poller poller(Options(), source, sink, store, clock, NoJitter);
   DrainOptions d = Drain(store);
   d.mark_done_at_us.reset();  // --dry-run
-  const DrainResult r = DrainRange(poller, clock, StopToken(), d, NoJitter);
+  const DrainResult r = DrainRange(poller, Task(), clock, StopToken(), d, NoJitter);
   EXPECT_TRUE(r.complete);
   const auto cp = store.Load("one", kName).value();
   ASSERT_TRUE(cp);
@@ -220,11 +249,11 @@ TEST(DrainRangeTest, ADoneRangeFetchesNothingMore) {
   FakeClock clock;
   {
     pipeline::Poller poller(Options(), source, sink, store, clock, NoJitter);
-    ASSERT_TRUE(DrainRange(poller, clock, StopToken(), Drain(store), NoJitter).complete);
+    ASSERT_TRUE(DrainRange(poller, Task(), clock, StopToken(), Drain(store), NoJitter).complete);
   }
   const size_t delivered = sink.accepted().size();
   pipeline::Poller poller(Options(), source, sink, store, clock, NoJitter);
-  const DrainResult r = DrainRange(poller, clock, StopToken(), Drain(store), NoJitter);
+  const DrainResult r = DrainRange(poller, Task(), clock, StopToken(), Drain(store), NoJitter);
   EXPECT_TRUE(r.complete);
   EXPECT_EQ(r.done_after - r.done_before, 0);
   EXPECT_EQ(sink.accepted().size(), delivered);

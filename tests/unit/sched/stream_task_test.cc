@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <utility>
+#include <vector>
+
 #include "../pipeline/fakes.h"
 #include "fake_clock.h"
 #include "mem_state_store.h"
@@ -25,10 +28,22 @@ class RecordingObserver final : public StreamObserver {
   void OnError(const std::string&, const std::string&, const Status& e, int failures) override {
     last_error = e;
     last_failures = failures;
+    ++errors;
+  }
+  void OnRetry(const std::string&, const std::string&, const Status&, int attempt,
+               milliseconds wait) override {
+    retries.push_back({attempt, wait});
+  }
+  void OnPage(const std::string&, const std::string&, const pipeline::CycleResult& so_far,
+              const state::Checkpoint& cp) override {
+    pages.push_back({so_far.pages, cp.events_done});
   }
   int64_t forwarded = 0;
   Status last_error;
   int last_failures = 0;
+  int errors = 0;
+  std::vector<std::pair<int, milliseconds>> retries;  // (attempt, wait)
+  std::vector<std::pair<int, int64_t>> pages;         // (pages so far, events_done)
 };
 
 class StreamTaskTest : public ::testing::Test {
@@ -150,6 +165,95 @@ TEST_F(StreamTaskTest, BrokenCheckpointFailsAOnceRunAtOnce) {
   (void)task(stop_.token());
   EXPECT_TRUE(task.finished());
   EXPECT_TRUE(task.failed());
+}
+
+TEST_F(StreamTaskTest, RetriesAreReportedWithTheirWaitAndAGiveUpIsNot) {
+  auto poller = MakePoller();
+  StreamTaskOptions o = Options();
+  o.once = true;
+  o.once_max_failures = 3;
+  StreamTask task(poller, o, observer_, [] { return 0.999999; });
+  source_.FailNext(3, Unavailable("HTTP 503"));
+  EXPECT_EQ(task(stop_.token()), milliseconds(1000));
+  EXPECT_EQ(task(stop_.token()), milliseconds(2000));
+  task(stop_.token());  // The third failure in a row gives up.
+  EXPECT_TRUE(task.failed());
+  EXPECT_EQ(observer_.errors, 3);
+  EXPECT_EQ(observer_.retries, (std::vector<std::pair<int, milliseconds>>{
+                                   {1, milliseconds(1000)}, {2, milliseconds(2000)}}));
+}
+
+TEST_F(StreamTaskTest, EachDeliveredPageIsPassedToTheObserver) {
+  AddEvents(25);
+  auto poller = MakePoller();
+  StreamTask task(poller, Options(), observer_, [] { return 0.5; });
+  EXPECT_EQ(task(stop_.token()), milliseconds(30000));
+  EXPECT_EQ(observer_.pages, (std::vector<std::pair<int, int64_t>>{{1, 10}, {2, 20}, {3, 25}}));
+}
+
+// A failure after some events were delivered: the daemon counts it with the
+// failures before it (only a successful cycle resets the count); a backfill
+// (progress_resets_failures) starts the count, and the backoff, again.
+TEST_F(StreamTaskTest, ProgressBeforeAFailureStartsTheCountAgainWhenAsked) {
+  for (const bool resets : {false, true}) {
+    SCOPED_TRACE(resets ? "progress resets" : "daemon");
+    testing::FakePageSource source;
+    for (int i = 1; i <= 30; ++i) source.Add("e" + std::to_string(i), kT0 + i * 1000000);
+    testing::FakeSink sink;
+    testing::MemStateStore store;
+    pipeline::PollerOptions po;
+    po.console = "eu";
+    po.spec = s1::FindStream("activities");
+    po.page_size = 10;
+    po.start_from = FormatIsoTime(kT0);
+    pipeline::Poller poller(po, source, sink, store, clock_, [] { return 0.5; });
+    StreamTaskOptions o = Options();
+    o.once = true;
+    o.once_max_failures = 2;
+    o.progress_resets_failures = resets;
+    RecordingObserver observer;
+    StreamTask task(poller, o, observer, [] { return 0.999999; });
+
+    source.FailNext(1, Unavailable("HTTP 503"));
+    EXPECT_EQ(task(stop_.token()), milliseconds(1000));  // Nothing delivered: failure 1.
+    // The next cycle delivers its first page, then a fetch fails (the second
+    // page's, or the third's if the second was already read ahead).
+    bool failed_once = false;
+    sink.on_deliver = [&] {
+      if (!failed_once) source.FailNext(1, Unavailable("HTTP 503"));
+      failed_once = true;
+    };
+    const milliseconds next = task(stop_.token());
+    EXPECT_GT(sink.accepted().size(), 0u);
+    if (resets) {
+      EXPECT_EQ(observer.last_failures, 1);
+      EXPECT_EQ(next, milliseconds(1000));
+      EXPECT_FALSE(task.finished());
+      task(stop_.token());  // The rest of the range.
+      EXPECT_TRUE(task.finished());
+      EXPECT_FALSE(task.failed());
+      EXPECT_EQ(sink.accepted().size(), 30u);
+    } else {
+      EXPECT_EQ(observer.last_failures, 2);
+      EXPECT_TRUE(task.finished());
+      EXPECT_TRUE(task.failed());
+    }
+  }
+}
+
+// An error that comes with a stop is the stop's doing: not counted, not
+// reported, no backoff, and a once-mode task does not fail for it.
+TEST_F(StreamTaskTest, AnErrorDuringAStopIsNotAFailure) {
+  auto poller = MakePoller();
+  StreamTaskOptions o = Options();
+  o.once = true;
+  StreamTask task(poller, o, observer_, [] { return 0.5; });
+  source_.FailNext(1, Status(StatusCode::kPermissionDenied, "HTTP 403"));
+  stop_.RequestStop();
+  EXPECT_EQ(task(stop_.token()), milliseconds(0));
+  EXPECT_EQ(observer_.errors, 0);
+  EXPECT_FALSE(task.finished());
+  EXPECT_FALSE(task.failed());
 }
 
 TEST_F(StreamTaskTest, RateLimitPausesTheWholeConsole) {
