@@ -15,6 +15,7 @@
 #include "s1c/config/options.h"
 #include "s1c/core/iso_time.h"
 #include "s1c/core/text.h"
+#include "shard.h"
 
 namespace s1c::app {
 namespace {
@@ -213,6 +214,9 @@ CLI::App* AddCheckConfigCommand(CLI::App& cli, CheckConfigOptions& o) {
   cmd->add_flag("--online", o.online,
                 "Call each console (system/info, token expiry, one event of each enabled stream) "
                 "and post an empty batch to each intake");
+  cmd->add_option("--shard", o.shard,
+                  "Only the consoles shard I of N owns (as run --shard I/N; auto/N: I from the "
+                  "hostname's -<ordinal>)");
   return cmd;
 }
 
@@ -223,8 +227,27 @@ int RunCheckConfig(const CheckConfigOptions& o, StopSource stop) {
     std::fprintf(stderr, "Configuration is invalid.\n%s\n", loaded.status().message().c_str());
     return kExitConfig;
   }
-  const config::Config& config = *loaded;
+  config::Config& config = *loaded;
+  std::optional<Shard> shard;
+  size_t total = config.consoles.size();
+  if (o.shard) {
+    Result<Shard> parsed = ParseShard(*o.shard, LocalHostname());
+    if (!parsed.ok()) {
+      std::fprintf(stderr, "Bad --shard. %s\n", parsed.status().message().c_str());
+      return kExitConfig;
+    }
+    shard = *parsed;
+    KeepOwnedConsoles(config, *shard);
+  }
   PrintSummary(config, stdout);
+  if (shard) {
+    std::vector<std::string> owned;
+    for (const auto& c : config.consoles) owned.push_back(c.name);
+    std::fprintf(stdout,
+                 "\nShard %s owns %zu of %zu consoles (jump consistent hash of the name)%s%s\n",
+                 ShardText(*shard).c_str(), owned.size(), total, owned.empty() ? "" : ": ",
+                 owned.empty() ? "; it would poll nothing." : Join(owned, ", ").c_str());
+  }
   std::fflush(stdout);
   if (!o.online) return kExitOk;
   Runtime runtime(config, stop.token());

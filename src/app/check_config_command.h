@@ -3,6 +3,7 @@
 // --online also calls every console and intake. See docs/commands.md.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "s1c/core/stop_token.h"
@@ -16,6 +17,8 @@ namespace s1c::app {
 struct CheckConfigOptions {
   std::string config_path;
   bool online = false;  // Also test each console's token and permissions and each intake key.
+  // --shard I/N or auto/N: summarise (and test) only the consoles that shard owns.
+  std::optional<std::string> shard;
 };
 
 CLI::App* AddCheckConfigCommand(CLI::App& cli, CheckConfigOptions& options);

@@ -35,6 +35,9 @@ int main(int argc, char** argv) {
   auto* run_cmd = cli.add_subcommand("run", "Run the collector daemon (foreground)");
   run_cmd->add_option("-c,--config", run.config_path, "Configuration file")->required();
   run_cmd->add_flag("--once", run.once, "Drain every stream until caught up, then exit");
+  run_cmd->add_option("--shard", run.shard,
+                      "Poll only the consoles of shard I of N: I/N, or auto/N taking I from the "
+                      "hostname's trailing -<ordinal> (a StatefulSet pod)");
 
   app::HealthcheckOptions healthcheck;
   auto* healthcheck_cmd = app::AddHealthcheckCommand(cli, healthcheck);

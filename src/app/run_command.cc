@@ -20,6 +20,7 @@
 #include "s1c/obs/status_server.h"
 #include "s1c/sched/scheduler.h"
 #include "s1c/sched/stream_task.h"
+#include "shard.h"
 #include "stream_pipeline.h"
 
 namespace s1c::app {
@@ -128,6 +129,11 @@ int RunDaemon(const RunOptions& options, StopSource stop, HangupRelay& hangup) {
       return kExitConfig;
     }
   }
+  Result<std::optional<Shard>> shard = ApplyShardOption(options.shard, *config);
+  if (!shard.ok()) {
+    spdlog::error("Bad --shard. {}", shard.status().message());
+    return kExitConfig;
+  }
   if (Status st = CheckStateDir(config->state_dir); !st.ok()) {
     spdlog::error("State directory is not usable. {}", st.message());
     return kExitConfig;
@@ -137,6 +143,7 @@ int RunDaemon(const RunOptions& options, StopSource stop, HangupRelay& hangup) {
   obs::MetricsRegistry registry;
   CollectorMetrics metrics(registry);
   metrics.build_info.With({S1C_VERSION}).Set(1);
+  if (*shard) RegisterShardMetrics(registry, **shard, config->consoles.size());
   Runtime runtime(*config, stop.token(),
                   [&metrics](std::unique_ptr<http::HttpTransport> inner, const std::string& console,
                              const char* target) -> std::unique_ptr<http::HttpTransport> {

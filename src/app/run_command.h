@@ -14,6 +14,8 @@ struct RunOptions {
   // --log-level / --log-format when given: they win over the config's "log".
   std::optional<std::string> log_level;
   std::optional<std::string> log_format;
+  // --shard I/N or auto/N: poll only the consoles that shard owns (shard.h).
+  std::optional<std::string> shard;
 };
 
 // `s1-collector run`: the daemon. Returns the process exit code.

@@ -15,6 +15,7 @@
 #include "s1c/core/iso_time.h"
 #include "s1c/core/text.h"
 #include "s1c/state/file_state_store.h"
+#include "state_move_command.h"
 #include "state_table.h"
 
 namespace s1c::app {
@@ -161,7 +162,8 @@ int Reset(const config::Config& config, const StateOptions& o, const StopToken& 
 }  // namespace
 
 CLI::App* AddStateCommand(CLI::App& cli, StateOptions& o) {
-  auto* state = cli.add_subcommand("state", "Show or reset checkpoints");
+  auto* state = cli.add_subcommand(
+      "state", "Show, reset, export or import checkpoints; plan a change of the shard count");
   state->require_subcommand(1);
   auto* show = state->add_subcommand("show", "List every checkpoint with its watermark and lag");
   show->add_option("-c,--config", o.config_path, "Configuration file")->required();
@@ -177,6 +179,7 @@ CLI::App* AddStateCommand(CLI::App& cli, StateOptions& o) {
   stream->excludes(name);
   reset->add_flag("-y,--yes", o.yes, "Do not ask (required when stdin is not a terminal)");
   reset->callback([&o] { o.action = StateOptions::Action::kReset; });
+  AddStateMoveCommands(*state, o);
   return state;
 }
 
@@ -188,6 +191,12 @@ int RunStateCommand(const StateOptions& o, StopSource stop) {
       return Show(*config, o);
     case StateOptions::Action::kReset:
       return Reset(*config, o, stop.token());
+    case StateOptions::Action::kExport:
+      return RunStateExport(*config, o);
+    case StateOptions::Action::kImport:
+      return RunStateImport(*config, o);
+    case StateOptions::Action::kPlan:
+      return RunStatePlan(*config, o);
     case StateOptions::Action::kNone:
       break;
   }
