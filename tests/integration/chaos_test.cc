@@ -48,34 +48,30 @@ TEST(ChaosTest, NothingLostNothingAlteredDuplicatesBoundedByInFlight) {
     return milliseconds(std::uniform_int_distribution<int>(lo_ms, hi_ms)(rng));
   };
 
-  TempDir dir;
-  std::vector<std::unique_ptr<Server>> sims;
+  Fixture f;
+  std::vector<Server*> sims;
   const auto sim_start = std::chrono::steady_clock::now();
   for (int c = 0; c < kConsoles; ++c) {
-    sims.push_back(std::make_unique<Server>(
-        SimulatorBinary(),
-        std::vector<std::string>{
-            "--token", "tok-chaos-" + std::to_string(c), "--seed", std::to_string(100 + c),
-            "--activities", "15000", "--threats", "700", "--unified-alerts", "700",
-            "--threat-history", "all",
-            // Live events for a while, 5% of them indexed 3 s late.
-            "--live-rate", "15", "--live-seconds", std::to_string(kLiveSeconds), "--late-ms",
-            "3000", "--late-fraction", "0.05",
-            // About 10% of API requests fail, in assorted ways.
-            "--fault", "rate_limit_html:0.02", "--fault",
-            "rate_limit_html_retry_after:0.02:retry_after_seconds=1", "--fault", "error_500:0.02",
-            "--fault", "error_503:0.02", "--fault", "drop:0.01", "--fault", "truncated:0.01",
-            // GraphQL's own errors come with HTTP 200.
-            "--fault", "graphql_error:0.02:streams=unified_alerts"},
-        dir.path(), "sim-" + std::to_string(c)));
+    sims.push_back(&f.StartSimulator(
+        {"--token", "tok-chaos-" + std::to_string(c), "--seed", std::to_string(100 + c),
+         "--activities", "15000", "--threats", "700", "--unified-alerts", "700", "--threat-history",
+         "all",
+         // Live events for a while, 5% of them indexed 3 s late.
+         "--live-rate", "15", "--live-seconds", std::to_string(kLiveSeconds), "--late-ms", "3000",
+         "--late-fraction", "0.05",
+         // About 10% of API requests fail, in assorted ways.
+         "--fault", "rate_limit_html:0.02", "--fault",
+         "rate_limit_html_retry_after:0.02:retry_after_seconds=1", "--fault", "error_500:0.02",
+         "--fault", "error_503:0.02", "--fault", "drop:0.01", "--fault", "truncated:0.01",
+         // GraphQL's own errors come with HTTP 200.
+         "--fault", "graphql_error:0.02:streams=unified_alerts"},
+        "sim-" + std::to_string(c)));
   }
-  std::vector<std::string> sink_args;
+  std::vector<std::string> sink_keys;
   for (int c = 0; c < kConsoles; ++c) {
-    sink_args.insert(sink_args.end(),
-                     {"--key", "key-chaos-" + std::to_string(c) + "=c" + std::to_string(c)});
+    sink_keys.push_back("key-chaos-" + std::to_string(c) + "=c" + std::to_string(c));
   }
-  sink_args.insert(sink_args.end(), {"--out-dir", (dir.path() / "sink").string()});
-  Server sink(SinkBinary(), sink_args, dir.path(), "sink");
+  Server& sink = f.StartSink(sink_keys);
 
   json consoles = json::array();
   for (int c = 0; c < kConsoles; ++c) {
@@ -84,26 +80,19 @@ TEST(ChaosTest, NothingLostNothingAlteredDuplicatesBoundedByInFlight) {
     console["streams"]["unified_alerts"] = {{"enabled", true}};
     consoles.push_back(std::move(console));
   }
-  const auto state_dir = dir.path() / "state";
-  const auto config = dir.path() / "config.json";
-  WriteFile(
-      config,
-      CollectorConfig(state_dir, consoles, {{"page_size", 500}, {"lookback_seconds", 15}}).dump(2));
-  std::filesystem::permissions(
-      config, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  const auto state_dir = f.state_dir();
+  const auto config = f.WriteConfig(
+      CollectorConfig(state_dir, consoles, {{"page_size", 500}, {"lookback_seconds", 15}}));
 
   auto sink_total = [&] {
     size_t n = 0;
-    for (int c = 0; c < kConsoles; ++c)
-      n += ReadLines(dir.path() / "sink" / ("c" + std::to_string(c) + ".ndjson")).size();
+    for (int c = 0; c < kConsoles; ++c) n += f.Received("c" + std::to_string(c)).size();
     return static_cast<int64_t>(n);
   };
   int run = 0;
   auto start_collector = [&] {
     ++run;
-    return std::make_unique<Process>(
-        std::vector<std::string>{CollectorBinary(), "run", "-c", config.string()},
-        dir.path() / ("collector-" + std::to_string(run) + ".log"));
+    return f.StartDaemon(config, "collector-" + std::to_string(run) + ".log");
   };
   auto outage = [&](int ms) {
     HttpPost(sink.port(), "/_sink/fault", json{{"mode", "outage"}, {"duration_ms", ms}}.dump());
@@ -154,9 +143,7 @@ TEST(ChaosTest, NothingLostNothingAlteredDuplicatesBoundedByInFlight) {
   }
   auto all_arrived = [&] {
     for (int c = 0; c < kConsoles; ++c) {
-      if (CompareEvents(expected[c],
-                        ReadLines(dir.path() / "sink" / ("c" + std::to_string(c) + ".ndjson")))
-              .missing > 0) {
+      if (CompareEvents(expected[c], f.Received("c" + std::to_string(c))).missing > 0) {
         return false;
       }
     }
@@ -168,8 +155,7 @@ TEST(ChaosTest, NothingLostNothingAlteredDuplicatesBoundedByInFlight) {
 
   Comparison total;
   for (int c = 0; c < kConsoles; ++c) {
-    const Comparison cmp = CompareEvents(
-        expected[c], ReadLines(dir.path() / "sink" / ("c" + std::to_string(c) + ".ndjson")));
+    const Comparison cmp = CompareEvents(expected[c], f.Received("c" + std::to_string(c)));
     total.expected += cmp.expected;
     total.received += cmp.received;
     total.missing += cmp.missing;
@@ -192,7 +178,7 @@ TEST(ChaosTest, NothingLostNothingAlteredDuplicatesBoundedByInFlight) {
   EXPECT_LE(static_cast<int64_t>(total.duplicates), in_flight_at_kills);
   EXPECT_EQ(kills, 3);
   for (int r = 1; r <= run; ++r) {
-    const std::string log = ReadFile(dir.path() / ("collector-" + std::to_string(r) + ".log"));
+    const std::string log = f.Log("collector-" + std::to_string(r) + ".log");
     for (int c = 0; c < kConsoles; ++c) {
       EXPECT_EQ(log.find("tok-chaos-" + std::to_string(c)), std::string::npos);
       EXPECT_EQ(log.find("key-chaos-" + std::to_string(c)), std::string::npos);

@@ -16,23 +16,6 @@ using nlohmann::json;
 constexpr char kToken[] = "tok-check-config-7a1b";
 constexpr char kKey[] = "intake-key-check-9c2d";
 
-struct RunResult {
-  int status = -1;
-  std::string output;  // stdout + stderr.
-};
-
-RunResult CheckConfig(const TempDir& dir, const std::filesystem::path& config,
-                      const std::string& log, bool online = false,
-                      std::map<std::string, std::string> env = {}) {
-  std::vector<std::string> argv{CollectorBinary(), "check-config", "-c", config.string()};
-  if (online) argv.push_back("--online");
-  Process p(argv, dir.path() / log, std::move(env));
-  RunResult r;
-  r.status = p.Wait(std::chrono::minutes(2)).value_or(-1);
-  r.output = p.Output();
-  return r;
-}
-
 // Whether one line of `text` holds every one of `parts`.
 bool HasLineWith(const std::string& text, const std::vector<std::string>& parts) {
   std::stringstream ss(text);
@@ -42,14 +25,6 @@ bool HasLineWith(const std::string& text, const std::vector<std::string>& parts)
     if (all) return true;
   }
   return false;
-}
-
-std::filesystem::path Write(const TempDir& dir, const std::string& name, const std::string& text) {
-  const auto path = dir.path() / name;
-  WriteFile(path, text);
-  std::filesystem::permissions(
-      path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
-  return path;
 }
 
 json ValidConsole(const std::string& name) {
@@ -67,9 +42,9 @@ std::string Iso(std::time_t t) {
 }
 
 TEST(CheckConfigTest, BrokenConfigsExit78NamingTheJsonPath) {
-  TempDir dir;
+  Fixture f;
   auto base = [&] {
-    return json{{"state_dir", (dir.path() / "state").string()},
+    return json{{"state_dir", f.state_dir().string()},
                 {"consoles", json::array({ValidConsole("a")})}};
   };
   struct Case {
@@ -100,7 +75,7 @@ TEST(CheckConfigTest, BrokenConfigsExit78NamingTheJsonPath) {
   }
   {
     json c = base();
-    c["consoles"][0]["api_token"] = {{"file", (dir.path() / "no-such-token").string()}};
+    c["consoles"][0]["api_token"] = {{"file", (f.path() / "no-such-token").string()}};
     cases.push_back({"unreadable-token-file", c.dump(), "consoles[0].api_token: cannot read file"});
   }
   {
@@ -140,8 +115,8 @@ TEST(CheckConfigTest, BrokenConfigsExit78NamingTheJsonPath) {
   }
   ASSERT_GE(cases.size(), 12u);
   for (const Case& c : cases) {
-    const auto path = Write(dir, c.name + ".json", c.text);
-    const RunResult r = CheckConfig(dir, path, c.name + ".log");
+    const auto path = f.WriteOwnerOnly(c.text, c.name + ".json");
+    const RunResult r = f.Run({"check-config", "-c", path.string()}, c.name + ".log");
     EXPECT_EQ(r.status, 78) << c.name << ": " << r.output;
     EXPECT_NE(r.output.find(c.expect), std::string::npos) << c.name << ": " << r.output;
     EXPECT_NE(r.output.find(path.string()), std::string::npos)
@@ -152,20 +127,19 @@ TEST(CheckConfigTest, BrokenConfigsExit78NamingTheJsonPath) {
 }
 
 TEST(CheckConfigTest, ValidConfigPrintsASummaryWithoutSecrets) {
-  TempDir dir;
-  Write(dir, "token-b", std::string(kToken) + "-b\n");
+  Fixture f;
+  const auto token_b = f.WriteOwnerOnly(std::string(kToken) + "-b\n", "token-b");
   json second = ValidConsole("second");
-  second["api_token"] = {{"file", (dir.path() / "token-b").string()}};
+  second["api_token"] = {{"file", token_b.string()}};
   second["intake_key"] = {{"env", "S1C_IT_CHECK_KEY"}};
   second["proxy"] = "http://proxyuser:proxy-pa55word@127.0.0.1:3128";
   second["streams"] = {
       {"alerts", {{"enabled", true}, {"page_size", 200}, {"poll_interval_seconds", 90}}}};
-  const json config = {{"state_dir", (dir.path() / "state").string()},
-                       {"defaults", {{"start_from", "7d"}}},
-                       {"consoles", json::array({ValidConsole("first"), second})}};
-  const auto path = Write(dir, "config.json", config.dump(2));
-  const RunResult r =
-      CheckConfig(dir, path, "check.log", false, {{"S1C_IT_CHECK_KEY", std::string(kKey) + "-b"}});
+  const auto path = f.WriteConfig({{"state_dir", f.state_dir().string()},
+                                   {"defaults", {{"start_from", "7d"}}},
+                                   {"consoles", json::array({ValidConsole("first"), second})}});
+  const RunResult r = f.Run({"check-config", "-c", path.string()}, "check.log",
+                            {{"S1C_IT_CHECK_KEY", std::string(kKey) + "-b"}});
   ASSERT_EQ(r.status, 0) << r.output;
   for (const char* expected :
        {"is valid", "console \"first\"", "console \"second\"", "http://127.0.0.1:1",
@@ -181,18 +155,15 @@ TEST(CheckConfigTest, ValidConfigPrintsASummaryWithoutSecrets) {
 }
 
 TEST(CheckConfigTest, OnlineTellsRevokedTokensMissingPermissionsAndExpiryApart) {
-  TempDir dir;
+  Fixture f;
   const std::string soon = Iso(std::time(nullptr) + 5 * 86400);
-  Server sim_good(SimulatorBinary(), {"--token", kToken, "--activities", "50", "--threats", "5"},
-                  dir.path(), "sim-good");
-  Server sim_denied(SimulatorBinary(),
-                    {"--token", kToken, "--deny-stream", "threats", "--token-expires-at", soon,
-                     "--activities", "50"},
-                    dir.path(), "sim-denied");
-  Server sim_revoked(SimulatorBinary(), {"--token", "some-other-token"}, dir.path(), "sim-revoked");
-  Server sink(SinkBinary(),
-              {"--key", std::string(kKey) + "=ok", "--out-dir", (dir.path() / "sink").string()},
-              dir.path(), "sink");
+  Server& sim_good =
+      f.StartSimulator({"--token", kToken, "--activities", "50", "--threats", "5"}, "sim-good");
+  Server& sim_denied = f.StartSimulator({"--token", kToken, "--deny-stream", "threats",
+                                         "--token-expires-at", soon, "--activities", "50"},
+                                        "sim-denied");
+  Server& sim_revoked = f.StartSimulator({"--token", "some-other-token"}, "sim-revoked");
+  Server& sink = f.StartSink({std::string(kKey) + "=ok"});
   auto console = [&](const std::string& name, const Server& sim, const std::string& key) {
     return json{
         {"name", name},
@@ -204,11 +175,10 @@ TEST(CheckConfigTest, OnlineTellsRevokedTokensMissingPermissionsAndExpiryApart) 
   };
 
   // All good: exit 0.
-  const auto good = Write(dir, "good.json",
-                          json{{"state_dir", (dir.path() / "state").string()},
-                               {"consoles", json::array({console("good", sim_good, kKey)})}}
-                              .dump());
-  const RunResult ok = CheckConfig(dir, good, "good.log", true);
+  const auto good = f.WriteConfig({{"state_dir", f.state_dir().string()},
+                                   {"consoles", json::array({console("good", sim_good, kKey)})}},
+                                  "good.json");
+  const RunResult ok = f.Run({"check-config", "-c", good.string(), "--online"}, "good.log");
   EXPECT_EQ(ok.status, 0) << ok.output;
   EXPECT_NE(ok.output.find("ok    API reachable and token accepted"), std::string::npos)
       << ok.output;
@@ -221,14 +191,13 @@ TEST(CheckConfigTest, OnlineTellsRevokedTokensMissingPermissionsAndExpiryApart) 
   EXPECT_NE(ok.output.find("0 failed"), std::string::npos);
 
   // Three consoles, three different problems: exit 1.
-  const auto mixed = Write(
-      dir, "mixed.json",
-      json{{"state_dir", (dir.path() / "state").string()},
-           {"consoles",
-            json::array({console("denied", sim_denied, kKey), console("revoked", sim_revoked, kKey),
-                         console("badkey", sim_good, std::string(kKey) + "-wrong")})}}
-          .dump());
-  const RunResult r = CheckConfig(dir, mixed, "mixed.log", true);
+  const auto mixed = f.WriteConfig(
+      {{"state_dir", f.state_dir().string()},
+       {"consoles",
+        json::array({console("denied", sim_denied, kKey), console("revoked", sim_revoked, kKey),
+                     console("badkey", sim_good, std::string(kKey) + "-wrong")})}},
+      "mixed.json");
+  const RunResult r = f.Run({"check-config", "-c", mixed.string(), "--online"}, "mixed.log");
   EXPECT_EQ(r.status, 1) << r.output;
   const std::string& out = r.output;
   const size_t denied = out.find("console \"denied\" (");
@@ -271,17 +240,14 @@ TEST(CheckConfigTest, OnlineTellsRevokedTokensMissingPermissionsAndExpiryApart) 
 // stream's intake is shown with where its key comes from, and each distinct
 // intake is tested once however many consoles and streams send there.
 TEST(CheckConfigTest, EveryStreamKindAndEachDistinctIntakeOnce) {
-  TempDir dir;
-  Server sim(SimulatorBinary(),
-             {"--token", kToken, "--activities", "20", "--threats", "3", "--unified-alerts", "7",
-              "--agents", "4", "--groups", "2", "--deny-stream", "alerts"},
-             dir.path(), "sim");
+  Fixture f;
+  Server& sim = f.StartSimulator({"--token", kToken, "--activities", "20", "--threats", "3",
+                                  "--unified-alerts", "7", "--agents", "4", "--groups", "2",
+                                  "--deny-stream", "alerts"});
   const std::string alerts_key = std::string(kKey) + "-uam";
   const std::string inventory_key = std::string(kKey) + "-inv";
-  Server sink(SinkBinary(),
-              {"--key", std::string(kKey) + "=events", "--key", alerts_key + "=uam", "--key",
-               inventory_key + "=inv", "--out-dir", (dir.path() / "sink").string()},
-              dir.path(), "sink");
+  Server& sink =
+      f.StartSink({std::string(kKey) + "=events", alerts_key + "=uam", inventory_key + "=inv"});
   auto console = [&](const std::string& name) {
     return json{{"name", name},
                 {"url", sim.url()},
@@ -294,12 +260,11 @@ TEST(CheckConfigTest, EveryStreamKindAndEachDistinctIntakeOnce) {
                   {"agents", {{"enabled", true}, {"intake_key", inventory_key}}},
                   {"groups", {{"enabled", true}, {"intake_key", inventory_key}}}}}};
   };
-  const auto config = Write(dir, "all.json",
-                            json{{"state_dir", (dir.path() / "state").string()},
-                                 {"defaults", {{"start_from", "2025-12-31T00:00:00Z"}}},
-                                 {"consoles", json::array({console("one"), console("two")})}}
-                                .dump());
-  const RunResult r = CheckConfig(dir, config, "all.log", true);
+  const auto config = f.WriteConfig({{"state_dir", f.state_dir().string()},
+                                     {"defaults", {{"start_from", "2025-12-31T00:00:00Z"}}},
+                                     {"consoles", json::array({console("one"), console("two")})}},
+                                    "all.json");
+  const RunResult r = f.Run({"check-config", "-c", config.string(), "--online"}, "all.log");
   EXPECT_EQ(r.status, 1) << r.output;  // The alerts stream is denied.
   const std::string& out = r.output;
   // The summary: where each stream's events go, and whence its key.

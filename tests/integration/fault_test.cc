@@ -15,19 +15,6 @@ using nlohmann::json;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
-// Starts `s1-collector run` (the daemon, not --once).
-std::unique_ptr<Process> StartDaemon(const TempDir& dir, const json& config,
-                                     const std::string& name,
-                                     std::map<std::string, std::string> env = {}) {
-  const auto path = dir.path() / (name + ".json");
-  WriteFile(path, config.dump(2));
-  std::filesystem::permissions(
-      path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
-  return std::make_unique<Process>(
-      std::vector<std::string>{CollectorBinary(), "run", "-c", path.string()},
-      dir.path() / (name + ".log"), std::move(env));
-}
-
 bool LogContains(const Process& p, const std::string& text) {
   return p.Output().find(text) != std::string::npos;
 }
@@ -42,19 +29,15 @@ milliseconds TimeToExitAfterSigterm(Process& p, int* status) {
 }
 
 TEST(FaultTest, SigtermDuringLongIntakeBackoffExitsWithinFiveSeconds) {
-  TempDir dir;
-  Server sim(SimulatorBinary(),
-             {"--token", "tok-backoff", "--activities", "3000", "--threats", "10"}, dir.path(),
-             "sim");
-  Server sink(
-      SinkBinary(),
-      {"--key", "key-backoff=b", "--out-dir", (dir.path() / "sink").string(), "--fault", "outage"},
-      dir.path(), "sink");
-  auto daemon = StartDaemon(
-      dir,
-      CollectorConfig(dir.path() / "state",
-                      json::array({ConsoleConfig("b", sim, "tok-backoff", "key-backoff", sink)})),
-      "collector");
+  Fixture f;
+  Server& sim =
+      f.StartSimulator({"--token", "tok-backoff", "--activities", "3000", "--threats", "10"});
+  Server& sink = f.StartSink({"key-backoff=b"}, {"--fault", "outage"});
+  auto daemon = f.StartDaemon(
+      f.WriteConfig(CollectorConfig(
+          f.state_dir(),
+          json::array({ConsoleConfig("b", sim, "tok-backoff", "key-backoff", sink)}))),
+      "collector.log");
   // Signal right after a retry that announced a wait of 3 s or more, so the
   // stop lands inside a long backoff.
   const std::regex long_wait("wait_ms=([0-9]{4,})");
@@ -73,24 +56,20 @@ TEST(FaultTest, SigtermDuringLongIntakeBackoffExitsWithinFiveSeconds) {
   EXPECT_LT(took, seconds(5));
   EXPECT_EQ(status, 0);
   // Nothing was accepted, so no checkpoint moved past the start point.
-  const json cp = json::parse(ReadFile(dir.path() / "state" / "b" / "activities.json"));
+  const json cp = json::parse(ReadFile(f.state_dir() / "b" / "activities.json"));
   EXPECT_EQ(cp["events_done"], 0);
   EXPECT_TRUE(cp["boundary_keys"].empty());
 }
 
 TEST(FaultTest, SigtermDuringSlowApiRequestExitsWithinFiveSeconds) {
-  TempDir dir;
-  Server sim(SimulatorBinary(),
-             {"--token", "tok-slow", "--activities", "100", "--threats", "10", "--fault",
-              "slow:1:delay_ms=60000"},
-             dir.path(), "sim");
-  Server sink(SinkBinary(), {"--key", "key-slow=s", "--out-dir", (dir.path() / "sink").string()},
-              dir.path(), "sink");
-  auto daemon = StartDaemon(
-      dir,
-      CollectorConfig(dir.path() / "state",
-                      json::array({ConsoleConfig("s", sim, "tok-slow", "key-slow", sink)})),
-      "collector");
+  Fixture f;
+  Server& sim = f.StartSimulator({"--token", "tok-slow", "--activities", "100", "--threats", "10",
+                                  "--fault", "slow:1:delay_ms=60000"});
+  Server& sink = f.StartSink({"key-slow=s"});
+  auto daemon = f.StartDaemon(
+      f.WriteConfig(CollectorConfig(
+          f.state_dir(), json::array({ConsoleConfig("s", sim, "tok-slow", "key-slow", sink)}))),
+      "collector.log");
   // Wait until both streams' first requests are hanging in the simulator.
   ASSERT_TRUE(WaitFor([&] { return LogContains(*daemon, "Collector started"); }, seconds(30)));
   std::this_thread::sleep_for(milliseconds(1500));
@@ -103,42 +82,31 @@ TEST(FaultTest, SigtermDuringSlowApiRequestExitsWithinFiveSeconds) {
 }
 
 TEST(FaultTest, RevokedTokenStopsOnlyItsConsoleAndARotatedTokenIsPickedUp) {
-  TempDir dir;
+  Fixture f;
   // Console a: the simulator accepts whatever its token file says; the
   // collector reads its token from its own file.
-  WriteFile(dir.path() / "sim-a-tokens", "tok-a-first\n");
-  WriteFile(dir.path() / "collector-a-token", "tok-a-first\n");
-  std::filesystem::permissions(
-      dir.path() / "collector-a-token",
-      std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
-  Server sim_a(SimulatorBinary(),
-               {"--token-file", (dir.path() / "sim-a-tokens").string(), "--activities", "200",
-                "--threats", "20", "--live-rate", "20"},
-               dir.path(), "sim-a");
-  Server sim_b(SimulatorBinary(),
-               {"--token", "tok-b", "--seed", "5", "--activities", "200", "--threats", "20",
-                "--live-rate", "20"},
-               dir.path(), "sim-b");
-  Server sink(SinkBinary(),
-              {"--key", "key-a=a", "--key", "key-b=b", "--out-dir", (dir.path() / "sink").string()},
-              dir.path(), "sink");
-  auto daemon = StartDaemon(
-      dir,
-      CollectorConfig(
-          dir.path() / "state",
+  WriteFile(f.path() / "sim-a-tokens", "tok-a-first\n");
+  const auto collector_a_token = f.WriteOwnerOnly("tok-a-first\n", "collector-a-token");
+  Server& sim_a = f.StartSimulator({"--token-file", (f.path() / "sim-a-tokens").string(),
+                                    "--activities", "200", "--threats", "20", "--live-rate", "20"},
+                                   "sim-a");
+  Server& sim_b = f.StartSimulator({"--token", "tok-b", "--seed", "5", "--activities", "200",
+                                    "--threats", "20", "--live-rate", "20"},
+                                   "sim-b");
+  Server& sink = f.StartSink({"key-a=a", "key-b=b"});
+  auto daemon = f.StartDaemon(
+      f.WriteConfig(CollectorConfig(
+          f.state_dir(),
           json::array(
-              {ConsoleConfig("a", sim_a, {{"file", (dir.path() / "collector-a-token").string()}},
-                             "key-a", sink),
-               ConsoleConfig("b", sim_b, "tok-b", "key-b", sink)})),
-      "collector");
-  const auto count = [&](const char* label) {
-    return ReadLines(dir.path() / "sink" / (std::string(label) + ".ndjson")).size();
-  };
+              {ConsoleConfig("a", sim_a, {{"file", collector_a_token.string()}}, "key-a", sink),
+               ConsoleConfig("b", sim_b, "tok-b", "key-b", sink)}))),
+      "collector.log");
+  const auto count = [&](const char* label) { return f.Received(label).size(); };
   ASSERT_TRUE(WaitFor([&] { return count("a") >= 220 && count("b") >= 220; }, seconds(60)))
       << daemon->Output();
 
   // Revoke console a's token at the console.
-  WriteFile(dir.path() / "sim-a-tokens", "tok-a-second\n");
+  WriteFile(f.path() / "sim-a-tokens", "tok-a-second\n");
   ASSERT_TRUE(WaitFor(
       [&] { return LogContains(*daemon, "console=a stream=activities failures=1"); }, seconds(30)))
       << daemon->Output();
@@ -153,7 +121,7 @@ TEST(FaultTest, RevokedTokenStopsOnlyItsConsoleAndARotatedTokenIsPickedUp) {
   EXPECT_LE(count("a"), a_during + 50);  // At most what was already in flight.
 
   // Rotate: the collector's token file gets the new token; no restart.
-  WriteFile(dir.path() / "collector-a-token", "tok-a-second\n");
+  WriteFile(collector_a_token, "tok-a-second\n");
   const size_t a_after_revoke = count("a");
   EXPECT_TRUE(WaitFor([&] { return count("a") >= a_after_revoke + 60; }, seconds(45)))
       << "rotated token not picked up: " << daemon->Output();

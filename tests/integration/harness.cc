@@ -30,8 +30,11 @@ Process::Process(std::vector<std::string> argv, std::filesystem::path log_file,
   env.push_back(nullptr);
   const int fd = open(log_file_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
   if (fd < 0) throw std::runtime_error("cannot open " + log_file_.string());
+  const int null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+  if (null_fd < 0) throw std::runtime_error("cannot open /dev/null");
   pid_ = fork();
   if (pid_ == 0) {
+    dup2(null_fd, STDIN_FILENO);
     dup2(fd, STDOUT_FILENO);
     dup2(fd, STDERR_FILENO);
     // Tests block no signals; make sure the child starts with a clean mask.
@@ -42,6 +45,7 @@ Process::Process(std::vector<std::string> argv, std::filesystem::path log_file,
     _exit(127);
   }
   close(fd);
+  close(null_fd);
   if (pid_ < 0) throw std::runtime_error("fork failed");
 }
 
@@ -148,11 +152,14 @@ void WriteFile(const std::filesystem::path& p, const std::string& content) {
   out << content;
 }
 
-std::vector<std::string> ReadLines(const std::filesystem::path& p) {
+std::vector<std::string> ReadLines(const std::filesystem::path& p) { return Lines(ReadFile(p)); }
+
+std::vector<std::string> Lines(std::string_view text) {
   std::vector<std::string> lines;
-  std::ifstream in(p, std::ios::binary);
-  for (std::string line; std::getline(in, line);) {
-    if (!line.empty()) lines.push_back(line);
+  while (!text.empty()) {
+    const size_t end = std::min(text.find('\n'), text.size());
+    if (end > 0) lines.emplace_back(text.substr(0, end));
+    text.remove_prefix(std::min(end + 1, text.size()));
   }
   return lines;
 }
@@ -192,12 +199,26 @@ Comparison CompareEvents(const std::vector<std::string>& expected,
 }
 
 std::vector<std::string> SimCorpus(Server& sim, const std::string& stream) {
-  std::vector<std::string> lines;
-  std::stringstream ss(HttpGet(sim.port(), "/_sim/corpus?stream=" + stream));
-  for (std::string line; std::getline(ss, line);) {
-    if (!line.empty()) lines.push_back(line);
+  return Lines(HttpGet(sim.port(), "/_sim/corpus?stream=" + stream));
+}
+
+std::vector<std::string> SimCorpusIn(Server& sim, const std::string& stream,
+                                     const std::string& time_pointer, const std::string& from,
+                                     const std::string& to) {
+  const nlohmann::json::json_pointer at(time_pointer);
+  std::vector<std::string> in_range;
+  for (std::string& line : SimCorpus(sim, stream)) {
+    const std::string t = nlohmann::json::parse(line).at(at).get<std::string>();
+    if (t >= from && t < to) in_range.push_back(std::move(line));
   }
-  return lines;
+  return in_range;
+}
+
+void ExpectNothingCommitted(const std::filesystem::path& checkpoint, const std::string& watermark) {
+  if (!std::filesystem::exists(checkpoint)) return;
+  const nlohmann::json cp = nlohmann::json::parse(ReadFile(checkpoint));
+  EXPECT_EQ(cp.value("watermark", ""), watermark) << cp.dump();
+  EXPECT_EQ(cp.value("events_done", -1), 0) << cp.dump();
 }
 
 nlohmann::json ConsoleConfig(const std::string& name, const Server& sim, nlohmann::json token,
@@ -218,6 +239,78 @@ nlohmann::json CollectorConfig(const std::filesystem::path& state_dir, nlohmann:
   return nlohmann::json{{"state_dir", state_dir.string()},
                         {"defaults", std::move(defaults)},
                         {"consoles", std::move(consoles)}};
+}
+
+RunResult RunToEnd(const std::vector<std::string>& argv, const std::filesystem::path& log,
+                   std::map<std::string, std::string> env, std::chrono::milliseconds timeout) {
+  Process p(argv, log, std::move(env));
+  const std::optional<int> status = p.Wait(timeout);
+  RunResult r;
+  r.status = status.value_or(-1);
+  r.output = p.Output();
+  EXPECT_TRUE(status.has_value()) << argv.front() << " did not finish within " << timeout.count()
+                                  << " ms:\n"
+                                  << r.output;
+  return r;
+}
+
+Server& Fixture::StartSimulator(std::vector<std::string> args, const std::string& name) {
+  servers_.push_back(std::make_unique<Server>(SimulatorBinary(), std::move(args), path(), name));
+  return *servers_.back();
+}
+
+Server& Fixture::StartSink(const std::vector<std::string>& keys, std::vector<std::string> extra) {
+  std::vector<std::string> args;
+  for (const std::string& key : keys) args.insert(args.end(), {"--key", key});
+  args.insert(args.end(), {"--out-dir", (path() / "sink").string()});
+  args.insert(args.end(), extra.begin(), extra.end());
+  servers_.push_back(std::make_unique<Server>(SinkBinary(), std::move(args), path(), "sink"));
+  return *servers_.back();
+}
+
+std::filesystem::path Fixture::WriteConfig(const nlohmann::json& config,
+                                           const std::string& name) const {
+  return WriteOwnerOnly(config.dump(2), name);
+}
+
+std::filesystem::path Fixture::WriteOwnerOnly(const std::string& text,
+                                              const std::string& name) const {
+  const std::filesystem::path file = path() / name;
+  WriteFile(file, text);
+  std::filesystem::permissions(
+      file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  return file;
+}
+
+RunResult Fixture::Run(std::vector<std::string> args, const std::string& log,
+                       std::map<std::string, std::string> env) const {
+  args.insert(args.begin(), CollectorBinary());
+  return RunToEnd(args, path() / log, std::move(env));
+}
+
+RunResult Fixture::RunOnce(const std::filesystem::path& config, const std::string& log,
+                           std::map<std::string, std::string> env) const {
+  return Run({"run", "--once", "-c", config.string()}, log, std::move(env));
+}
+
+std::unique_ptr<Process> Fixture::Start(std::vector<std::string> args, const std::string& log,
+                                        std::map<std::string, std::string> env) const {
+  args.insert(args.begin(), CollectorBinary());
+  return std::make_unique<Process>(std::move(args), path() / log, std::move(env));
+}
+
+std::unique_ptr<Process> Fixture::StartDaemon(const std::filesystem::path& config,
+                                              const std::string& log,
+                                              std::map<std::string, std::string> env) const {
+  return Start({"run", "-c", config.string()}, log, std::move(env));
+}
+
+std::filesystem::path Fixture::ReceivedFile(const std::string& label) const {
+  return path() / "sink" / (label + ".ndjson");
+}
+
+std::vector<std::string> Fixture::Received(const std::string& label) const {
+  return ReadLines(ReceivedFile(label));
 }
 
 std::vector<std::string> FindSecrets(std::string_view text, const std::vector<std::string>& secrets,

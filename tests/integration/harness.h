@@ -7,7 +7,9 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -16,7 +18,8 @@
 
 namespace s1c::it {
 
-// A child process with stdout+stderr captured to a file. Killed (SIGKILL)
+// A child process with stdout+stderr captured to a file and stdin from
+// /dev/null (never a terminal, whatever runs the tests). Killed (SIGKILL)
 // on destruction if still running.
 class Process {
  public:
@@ -74,6 +77,7 @@ void HttpDelete(int port, const std::string& path);
 std::string ReadFile(const std::filesystem::path& p);
 void WriteFile(const std::filesystem::path& p, const std::string& content);
 std::vector<std::string> ReadLines(const std::filesystem::path& p);  // Missing file = empty.
+std::vector<std::string> Lines(std::string_view text);               // Without empty lines.
 
 // Paths of the built binaries.
 std::string CollectorBinary();
@@ -106,6 +110,17 @@ Comparison CompareEvents(const std::vector<std::string>& expected,
 
 // Every event the simulator currently serves for `stream` (its /_sim/corpus), exact bytes.
 std::vector<std::string> SimCorpus(Server& sim, const std::string& stream);
+// The events of SimCorpus(sim, stream) whose time at `time_pointer` (a JSON
+// pointer, "/createdAt") is in [from, to). Times written in one format (the
+// API's for the stream) compare as strings like times.
+std::vector<std::string> SimCorpusIn(Server& sim, const std::string& stream,
+                                     const std::string& time_pointer, const std::string& from,
+                                     const std::string& to);
+
+// The checkpoint file, if any, still holds the start point `watermark`
+// (CollectorConfig's start_from): no event was acknowledged.
+void ExpectNothingCommitted(const std::filesystem::path& checkpoint,
+                            const std::string& watermark = "2025-12-31T00:00:00.000000Z");
 
 // A console entry of the collector's JSON config pointing at `sim` and `sink`,
 // with activities and threats enabled.
@@ -115,5 +130,66 @@ nlohmann::json ConsoleConfig(const std::string& name, const Server& sim, nlohman
 // default corpus, 1 s poll interval, and `extra_defaults` merged into "defaults".
 nlohmann::json CollectorConfig(const std::filesystem::path& state_dir, nlohmann::json consoles,
                                nlohmann::json extra_defaults = nlohmann::json::object());
+
+// How a command run to its end went.
+struct RunResult {
+  int status = -1;     // Exit status (128+signal when killed); -1: it did not finish in time.
+  std::string output;  // Everything it printed (stdout and stderr): its whole log file.
+};
+
+// Runs `argv` to its end, appending its output to `log`. A run that takes
+// longer than `timeout` fails the test and is killed.
+RunResult RunToEnd(const std::vector<std::string>& argv, const std::filesystem::path& log,
+                   std::map<std::string, std::string> env = {},
+                   std::chrono::milliseconds timeout = std::chrono::minutes(5));
+
+// The shared fixture of the integration tests: one temp dir holding the
+// simulated consoles, the intake sink, the collector's config, its state
+// and every log (kept when the test fails), and the ways to run the real
+// collector against them. Names (`name`, `log`) are files in that dir.
+// Owns the servers it starts and stops them when destroyed; a test holds
+// the collector processes it starts. Not thread-safe.
+class Fixture {
+ public:
+  const std::filesystem::path& path() const { return dir_.path(); }
+  std::filesystem::path state_dir() const { return path() / "state"; }
+
+  // Starts s1-simulator with `args` (its log: <name>.log).
+  Server& StartSimulator(std::vector<std::string> args, const std::string& name = "sim");
+  // Starts the intake sink (one a fixture) accepting each "key=label" of
+  // `keys`, writing what a label receives to sink/<label>.ndjson (Received);
+  // `extra` is appended to its arguments.
+  Server& StartSink(const std::vector<std::string>& keys, std::vector<std::string> extra = {});
+
+  // Writes `text` to <name>, readable by its owner only, as a config or a
+  // token file holding a secret must be. Returns its path.
+  std::filesystem::path WriteOwnerOnly(const std::string& text, const std::string& name) const;
+  // Writes the collector's config (WriteOwnerOnly, indented). Returns its path.
+  std::filesystem::path WriteConfig(const nlohmann::json& config,
+                                    const std::string& name = "config.json") const;
+
+  // Runs `s1-collector <args>` to its end (RunToEnd).
+  RunResult Run(std::vector<std::string> args, const std::string& log,
+                std::map<std::string, std::string> env = {}) const;
+  // `s1-collector run --once -c <config>`.
+  RunResult RunOnce(const std::filesystem::path& config, const std::string& log,
+                    std::map<std::string, std::string> env = {}) const;
+  // Starts `s1-collector <args>` and returns at once.
+  std::unique_ptr<Process> Start(std::vector<std::string> args, const std::string& log,
+                                 std::map<std::string, std::string> env = {}) const;
+  // Starts the daemon, `s1-collector run -c <config>`.
+  std::unique_ptr<Process> StartDaemon(const std::filesystem::path& config, const std::string& log,
+                                       std::map<std::string, std::string> env = {}) const;
+
+  // What the sink has received for `label` so far, one event a line.
+  std::filesystem::path ReceivedFile(const std::string& label) const;
+  std::vector<std::string> Received(const std::string& label) const;
+  // The log file `log`, as written so far.
+  std::string Log(const std::string& log) const { return ReadFile(path() / log); }
+
+ private:
+  TempDir dir_;  // First: outlives the servers that write into it.
+  std::vector<std::unique_ptr<Server>> servers_;
+};
 
 }  // namespace s1c::it

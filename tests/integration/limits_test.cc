@@ -125,15 +125,6 @@ long ChildPeakRssMib() {
   return usage.ru_maxrss / 1024;
 }
 
-// The stream's checkpoint, if any, is still the starting point: no event
-// was acknowledged.
-void ExpectNothingCommitted(const fs::path& checkpoint) {
-  if (!fs::exists(checkpoint)) return;
-  const json cp = json::parse(ReadFile(checkpoint));
-  EXPECT_EQ(cp.value("watermark", ""), "2025-12-31T00:00:00.000000Z") << cp.dump();
-  EXPECT_EQ(cp.value("events_done", -1), 0) << cp.dump();
-}
-
 class LimitsTest : public ::testing::Test {
  protected:
   fs::path WriteConfig(const HostileServer& server, std::optional<int> max_response_mib) {
@@ -144,27 +135,19 @@ class LimitsTest : public ::testing::Test {
                     {"intake_url", server.url()},
                     {"streams", {{"threats", {{"enabled", false}}}}}};
     if (max_response_mib) console["max_response_mib"] = *max_response_mib;
-    const json config = {{"state_dir", (dir_.path() / "state").string()},
-                         {"defaults", {{"start_from", "2025-12-31T00:00:00Z"}}},
-                         {"consoles", json::array({console})}};
-    const fs::path path = dir_.path() / "config.json";
-    WriteFile(path, config.dump(2));
-    fs::permissions(path, fs::perms::owner_read | fs::perms::owner_write);
-    return path;
+    return f_.WriteConfig({{"state_dir", f_.state_dir().string()},
+                           {"defaults", {{"start_from", "2025-12-31T00:00:00Z"}}},
+                           {"consoles", json::array({console})}});
   }
 
   // run --once: the stream gives up after a few failures and exits 1.
-  int RunOnce(const fs::path& config) {
-    Process collector({CollectorBinary(), "run", "--once", "-c", config.string()}, LogFile());
-    const auto status = collector.Wait(std::chrono::minutes(3));
-    EXPECT_TRUE(status.has_value()) << "collector did not finish: " << collector.Output();
-    return status.value_or(-1);
-  }
+  int RunOnce(const fs::path& config) { return f_.RunOnce(config, kLog).status; }
 
-  fs::path LogFile() const { return dir_.path() / "collector.log"; }
-  std::string Log() const { return ReadFile(LogFile()); }
+  fs::path LogFile() const { return f_.path() / kLog; }
+  std::string Log() const { return f_.Log(kLog); }
 
-  TempDir dir_;
+  static constexpr const char* kLog = "collector.log";
+  Fixture f_;
 };
 
 TEST_F(LimitsTest, HugeContentLengthFromTheConsoleIsRefusedAtTheConfiguredLimit) {
@@ -178,7 +161,7 @@ TEST_F(LimitsTest, HugeContentLengthFromTheConsoleIsRefusedAtTheConfiguredLimit)
   // from the 2 GB announced.
   EXPECT_LT(server.sent(), MaxSentWithLimit(1));
   EXPECT_LT(ChildPeakRssMib(), 200) << "collector memory grew with the body";
-  ExpectNothingCommitted(dir_.path() / "state" / "hostile" / "activities.json");
+  ExpectNothingCommitted(f_.state_dir() / "hostile" / "activities.json");
   ExpectNoSecrets({LogFile()}, {kToken, kIntakeKey});
 }
 
@@ -207,18 +190,17 @@ TEST_F(LimitsTest, EndlessReplyFromTheIntakeIsRefusedAndNothingIsCommitted) {
   // failure, retried forever (docs/design.md section 6): run as a daemon, wait
   // for the error, then stop it.
   HostileServer server(Mode::kOk, Mode::kEndlessChunked);
-  Process collector({CollectorBinary(), "run", "-c", WriteConfig(server, std::nullopt).string()},
-                    LogFile());
+  auto collector = f_.StartDaemon(WriteConfig(server, std::nullopt), kLog);
   EXPECT_TRUE(WaitFor(
       [&] { return Log().find("response body exceeds 4194304 bytes") != std::string::npos; },
       std::chrono::seconds(60)))
       << Log();
-  collector.Signal(SIGTERM);
-  EXPECT_EQ(collector.Wait(std::chrono::seconds(10)).value_or(-1), 0) << Log();
+  collector->Signal(SIGTERM);
+  EXPECT_EQ(collector->Wait(std::chrono::seconds(10)).value_or(-1), 0) << Log();
   EXPECT_NE(Log().find("intake for console hostile"), std::string::npos) << Log();
   EXPECT_LT(ChildPeakRssMib(), 200);
-  ExpectNothingCommitted(dir_.path() / "state" / "hostile" / "activities.json");
-  ExpectNoSecrets({LogFile(), dir_.path() / "state"}, {kToken, kIntakeKey});
+  ExpectNothingCommitted(f_.state_dir() / "hostile" / "activities.json");
+  ExpectNoSecrets({LogFile(), f_.state_dir()}, {kToken, kIntakeKey});
 }
 
 // Not a single byte more of a secret than "***": a token or key that a
@@ -246,7 +228,7 @@ TEST_F(LimitsTest, IntakeEchoingTheKeyAcrossTheExcerptCutLeaksNoPart) {
   EXPECT_NE(out.find("HTTP 400"), std::string::npos) << out;
   EXPECT_NE(out.find("yyyyyyyy"), std::string::npos) << out;
   ExpectNoSecretPrefix(out, kIntakeKey);
-  ExpectNoSecrets({LogFile(), dir_.path() / "state"}, {kToken, kIntakeKey});
+  ExpectNoSecrets({LogFile(), f_.state_dir()}, {kToken, kIntakeKey});
 }
 
 TEST_F(LimitsTest, MaxResponseMibOutOfRangeIsAConfigError) {

@@ -38,6 +38,17 @@ Reply Get(int port, const std::string& path) {
   return {res->status, res->body};
 }
 
+// Polls /healthz until it answers `status` or `timeout` passes; the last
+// answer in *health.
+bool WaitForHealth(int port, int status, std::chrono::seconds timeout, Reply* health) {
+  return WaitFor(
+      [&] {
+        *health = Get(port, "/healthz");
+        return health->status == status;
+      },
+      timeout);
+}
+
 // The port from "Metrics server listening. address=127.0.0.1:PORT".
 int MetricsPort(Process& collector) {
   int port = 0;
@@ -71,38 +82,30 @@ class MetricsTest : public ::testing::Test {
   void SetUp() override {
     // The simulator accepts the tokens listed in this file, re-read on every
     // request: rewriting it revokes or restores the token.
-    WriteFile(dir_.path() / "sim-tokens", std::string(kToken) + "\n");
-    WriteFile(dir_.path() / "collector-token", std::string(kToken) + "\n");
-    std::filesystem::permissions(
-        dir_.path() / "collector-token",
-        std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
-    sim_ = std::make_unique<Server>(
-        SimulatorBinary(),
-        std::vector<std::string>{"--token-file", (dir_.path() / "sim-tokens").string(),
-                                 "--token-expires-at", "2030-01-01T00:00:00Z", "--seed", "5",
-                                 "--activities", "2000", "--threats", "100", "--live-rate", "5"},
-        dir_.path(), "sim");
-    sink_ = std::make_unique<Server>(
-        SinkBinary(),
-        std::vector<std::string>{"--key", std::string(kIntakeKey) + "=lab", "--out-dir",
-                                 (dir_.path() / "sink").string()},
-        dir_.path(), "sink");
-    WriteFile(dir_.path() / "config.json", Config(dir_.path(), *sim_, *sink_).dump(2));
+    WriteFile(f_.path() / "sim-tokens", std::string(kToken) + "\n");
+    f_.WriteOwnerOnly(std::string(kToken) + "\n", "collector-token");
+    Server& sim =
+        f_.StartSimulator({"--token-file", (f_.path() / "sim-tokens").string(),
+                           "--token-expires-at", "2030-01-01T00:00:00Z", "--seed", "5",
+                           "--activities", "2000", "--threats", "100", "--live-rate", "5"});
+    sink_ = &f_.StartSink({std::string(kIntakeKey) + "=lab"});
+    config_ = f_.WriteConfig(Config(f_.path(), sim, *sink_));
   }
 
-  std::unique_ptr<Process> StartCollector(std::map<std::string, std::string> env = {}) {
+  // The collector's environment: the intake key, and `env`.
+  static std::map<std::string, std::string> Env(std::map<std::string, std::string> env = {}) {
     env["S1C_IT_METRICS_KEY"] = kIntakeKey;
-    return std::make_unique<Process>(
-        std::vector<std::string>{CollectorBinary(), "run", "-c",
-                                 (dir_.path() / "config.json").string()},
-        dir_.path() / "collector.log", env);
+    return env;
+  }
+  std::unique_ptr<Process> StartCollector(std::map<std::string, std::string> env = {}) {
+    return f_.StartDaemon(config_, "collector.log", Env(std::move(env)));
   }
 
   // Replaces the simulator's token list in one rename, so it never reads a
   // half-written file (which would revoke the token for one request).
   void SetSimTokens(const std::string& content) {
-    WriteFile(dir_.path() / "sim-tokens.tmp", content);
-    std::filesystem::rename(dir_.path() / "sim-tokens.tmp", dir_.path() / "sim-tokens");
+    WriteFile(f_.path() / "sim-tokens.tmp", content);
+    std::filesystem::rename(f_.path() / "sim-tokens.tmp", f_.path() / "sim-tokens");
   }
 
   // Everything a secret must never appear in.
@@ -120,9 +123,9 @@ class MetricsTest : public ::testing::Test {
     return parsed;
   }
 
-  TempDir dir_;
-  std::unique_ptr<Server> sim_;
-  std::unique_ptr<Server> sink_;
+  Fixture f_;
+  Server* sink_ = nullptr;
+  std::filesystem::path config_;
 };
 
 TEST_F(MetricsTest, CountersRiseAndHealthFollowsTokenRevocation) {
@@ -175,13 +178,7 @@ TEST_F(MetricsTest, CountersRiseAndHealthFollowsTokenRevocation) {
 
   // Revoke the token at the console: 401s turn the streams unhealthy at once.
   SetSimTokens("# every token revoked\n");
-  ASSERT_TRUE(WaitFor(
-      [&] {
-        health = Get(port, "/healthz");
-        return health.status == 503;
-      },
-      std::chrono::seconds(30)))
-      << health.body;
+  ASSERT_TRUE(WaitForHealth(port, 503, std::chrono::seconds(30), &health)) << health.body;
   EXPECT_NE(health.body.find("\"status\":\"failing\""), std::string::npos) << health.body;
   EXPECT_NE(health.body.find("\"state\":\"unauthenticated\""), std::string::npos) << health.body;
   ExpectNoSecret(health.body, "/healthz");
@@ -201,13 +198,7 @@ TEST_F(MetricsTest, CountersRiseAndHealthFollowsTokenRevocation) {
       },
       std::chrono::seconds(10)))
       << collector->Output();
-  ASSERT_TRUE(WaitFor(
-      [&] {
-        health = Get(port, "/healthz");
-        return health.status == 200;
-      },
-      std::chrono::seconds(120)))
-      << health.body;
+  ASSERT_TRUE(WaitForHealth(port, 200, std::chrono::seconds(120), &health)) << health.body;
   EXPECT_EQ(Scrape(port).Sum("s1c_stream_up"), 2.0);
 
   collector->Signal(SIGTERM);
@@ -218,11 +209,8 @@ TEST_F(MetricsTest, CountersRiseAndHealthFollowsTokenRevocation) {
 // After a restart, the lag is reported from the committed checkpoints at
 // once, even while the first cycle is stuck behind an intake outage.
 TEST_F(MetricsTest, LagIsReportedFromTheCheckpointBeforeTheFirstCycleEnds) {
-  {
-    Process once({CollectorBinary(), "run", "--once", "-c", (dir_.path() / "config.json").string()},
-                 dir_.path() / "once.log", {{"S1C_IT_METRICS_KEY", kIntakeKey}});
-    ASSERT_EQ(once.Wait(std::chrono::minutes(2)).value_or(-1), 0) << once.Output();
-  }
+  const RunResult once = f_.RunOnce(config_, "once.log", Env());
+  ASSERT_EQ(once.status, 0) << once.output;
   HttpPost(sink_->port(), "/_sink/fault", json{{"mode", "outage"}, {"duration_ms", 600000}}.dump());
   auto collector = StartCollector();
   const int port = MetricsPort(*collector);
@@ -309,12 +297,10 @@ TEST_F(MetricsTest, HealthcheckCommandFollowsHealthz) {
   ASSERT_GT(port, 0) << collector->Output();
   const std::string url = "http://127.0.0.1:" + std::to_string(port) + "/healthz";
   auto healthcheck = [&](const std::string& u) {
-    Process p({CollectorBinary(), "healthcheck", "--url", u, "--timeout", "5"},
-              dir_.path() / "healthcheck.log");
-    return p.Wait(std::chrono::seconds(20)).value_or(-1);
+    return f_.Run({"healthcheck", "--url", u, "--timeout", "5"}, "healthcheck.log").status;
   };
   ASSERT_TRUE(WaitFor([&] { return healthcheck(url) == 0; }, std::chrono::seconds(60)))
-      << ReadFile(dir_.path() / "healthcheck.log");
+      << f_.Log("healthcheck.log");
   SetSimTokens("# revoked\n");
   EXPECT_TRUE(WaitFor([&] { return healthcheck(url) == 1; }, std::chrono::seconds(30)));
   // Nothing listening: exit 1 too.

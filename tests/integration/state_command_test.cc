@@ -14,25 +14,6 @@ using nlohmann::json;
 constexpr char kToken[] = "tok-state-3c4d";
 constexpr char kKey[] = "intake-key-state-8e9f";
 
-struct RunResult {
-  int status = -1;
-  std::string output;
-};
-
-// Runs the collector with stdin from /dev/null (never a terminal, whatever
-// runs the tests).
-RunResult Collector(const TempDir& dir, const std::vector<std::string>& args,
-                    const std::string& log) {
-  std::string command = "exec '" + CollectorBinary() + "'";
-  for (const auto& a : args) command += " '" + a + "'";
-  command += " < /dev/null";
-  Process p({"/bin/sh", "-c", command}, dir.path() / log);
-  RunResult r;
-  r.status = p.Wait(std::chrono::minutes(3)).value_or(-1);
-  r.output = p.Output();
-  return r;
-}
-
 std::string LineWith(const std::string& text, const std::string& a, const std::string& b) {
   std::stringstream ss(text);
   for (std::string line; std::getline(ss, line);) {
@@ -44,46 +25,38 @@ std::string LineWith(const std::string& text, const std::string& a, const std::s
 class StateCommandTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    sim_ = std::make_unique<Server>(
-        SimulatorBinary(),
-        std::vector<std::string>{"--token", kToken, "--seed", "5", "--activities", "800",
-                                 "--threats", "40", "--start", "2026-01-01T00:00:00Z",
-                                 "--span-seconds", "3600"},
-        dir_.path(), "sim");
-    sink_ = std::make_unique<Server>(
-        SinkBinary(),
-        std::vector<std::string>{"--key", std::string(kKey) + "=one", "--out-dir",
-                                 (dir_.path() / "sink").string()},
-        dir_.path(), "sink");
-    config_ = (dir_.path() / "config.json").string();
-    WriteFile(config_, json{{"state_dir", state().string()},
-                            {"defaults", {{"start_from", "2025-12-31T00:00:00Z"}}},
-                            {"consoles", json::array({{{"name", "one"},
-                                                       {"url", sim_->url()},
-                                                       {"api_token", kToken},
-                                                       {"intake_key", kKey},
-                                                       {"intake_url", sink_->url()}}})}}
-                           .dump(2));
-    const RunResult run = Collector(dir_, {"run", "--once", "-c", config_}, "run.log");
+    Server& sim =
+        f_.StartSimulator({"--token", kToken, "--seed", "5", "--activities", "800", "--threats",
+                           "40", "--start", "2026-01-01T00:00:00Z", "--span-seconds", "3600"});
+    Server& sink = f_.StartSink({std::string(kKey) + "=one"});
+    config_ = f_.WriteConfig(json{{"state_dir", state().string()},
+                                  {"defaults", {{"start_from", "2025-12-31T00:00:00Z"}}},
+                                  {"consoles", json::array({{{"name", "one"},
+                                                             {"url", sim.url()},
+                                                             {"api_token", kToken},
+                                                             {"intake_key", kKey},
+                                                             {"intake_url", sink.url()}}})}})
+                  .string();
+    const RunResult run = f_.Run({"run", "--once", "-c", config_}, "run.log");
     ASSERT_EQ(run.status, 0) << run.output;
   }
-  std::filesystem::path state() const { return dir_.path() / "state"; }
+  std::filesystem::path state() const { return f_.state_dir(); }
+  // A backfill of `stream` over [from, to), which must succeed.
+  void Backfill(const std::string& stream, const std::string& from, const std::string& to) const {
+    const RunResult backfill = f_.Run({"backfill", "-c", config_, "--console", "one", "--stream",
+                                       stream, "--from", from, "--to", to},
+                                      "backfill.log");
+    ASSERT_EQ(backfill.status, 0) << backfill.output;
+  }
 
-  TempDir dir_;
-  std::unique_ptr<Server> sim_;
-  std::unique_ptr<Server> sink_;
+  Fixture f_;
   std::string config_;
 };
 
 TEST_F(StateCommandTest, ShowListsTheCheckpointsOfARunAndABackfill) {
-  const RunResult backfill =
-      Collector(dir_,
-                {"backfill", "-c", config_, "--console", "one", "--stream", "activities", "--from",
-                 "2026-01-01T00:00:00Z", "--to", "2026-01-01T00:30:00Z"},
-                "backfill.log");
-  ASSERT_EQ(backfill.status, 0) << backfill.output;
+  ASSERT_NO_FATAL_FAILURE(Backfill("activities", "2026-01-01T00:00:00Z", "2026-01-01T00:30:00Z"));
 
-  const RunResult show = Collector(dir_, {"state", "show", "-c", config_}, "show.log");
+  const RunResult show = f_.Run({"state", "show", "-c", config_}, "show.log");
   ASSERT_EQ(show.status, 0) << show.output;
   const json activities = json::parse(ReadFile(state() / "one" / "activities.json"));
   const std::string a = LineWith(show.output, "one ", " activities ");
@@ -111,52 +84,45 @@ TEST_F(StateCommandTest, ResetNeedsConfirmationAndRemovesOnlyThatCheckpoint) {
   ASSERT_TRUE(std::filesystem::exists(threats));
 
   // Not a terminal and no --yes: refused, nothing removed.
-  const RunResult refused =
-      Collector(dir_, {"state", "reset", "-c", config_, "--console", "one", "--stream", "threats"},
-                "refused.log");
+  const RunResult refused = f_.Run(
+      {"state", "reset", "-c", config_, "--console", "one", "--stream", "threats"}, "refused.log");
   EXPECT_EQ(refused.status, 1) << refused.output;
   EXPECT_NE(refused.output.find("--yes"), std::string::npos) << refused.output;
   EXPECT_TRUE(std::filesystem::exists(threats));
 
-  const RunResult reset = Collector(
-      dir_, {"state", "reset", "-c", config_, "--console", "one", "--stream", "threats", "--yes"},
-      "reset.log");
+  const RunResult reset =
+      f_.Run({"state", "reset", "-c", config_, "--console", "one", "--stream", "threats", "--yes"},
+             "reset.log");
   EXPECT_EQ(reset.status, 0) << reset.output;
   EXPECT_NE(reset.output.find("Checkpoint reset"), std::string::npos) << reset.output;
   EXPECT_FALSE(std::filesystem::exists(threats));
   EXPECT_TRUE(std::filesystem::exists(activities));
 
-  const RunResult show = Collector(dir_, {"state", "show", "-c", config_}, "show.log");
+  const RunResult show = f_.Run({"state", "show", "-c", config_}, "show.log");
   EXPECT_NE(LineWith(show.output, " threats ", "no checkpoint yet").find("no checkpoint yet"),
             std::string::npos)
       << show.output;
 
   // A backfill checkpoint by --name.
-  const RunResult backfill =
-      Collector(dir_,
-                {"backfill", "-c", config_, "--console", "one", "--stream", "threats", "--from",
-                 "2026-01-01T00:00:00Z", "--to", "2026-01-01T00:10:00Z"},
-                "backfill.log");
-  ASSERT_EQ(backfill.status, 0) << backfill.output;
+  ASSERT_NO_FATAL_FAILURE(Backfill("threats", "2026-01-01T00:00:00Z", "2026-01-01T00:10:00Z"));
   const std::string name = "backfill-threats-20260101T000000Z-20260101T001000Z";
   ASSERT_TRUE(std::filesystem::exists(state() / "one" / (name + ".json")));
-  const RunResult by_name =
-      Collector(dir_, {"state", "reset", "-c", config_, "--console", "one", "--name", name, "-y"},
-                "by-name.log");
+  const RunResult by_name = f_.Run(
+      {"state", "reset", "-c", config_, "--console", "one", "--name", name, "-y"}, "by-name.log");
   EXPECT_EQ(by_name.status, 0) << by_name.output;
   EXPECT_FALSE(std::filesystem::exists(state() / "one" / (name + ".json")));
 
   // Unknown names are refused rather than "reset".
-  const RunResult unknown = Collector(
-      dir_, {"state", "reset", "-c", config_, "--console", "one", "--stream", "threatz", "--yes"},
-      "unknown.log");
+  const RunResult unknown =
+      f_.Run({"state", "reset", "-c", config_, "--console", "one", "--stream", "threatz", "--yes"},
+             "unknown.log");
   EXPECT_EQ(unknown.status, 78) << unknown.output;
 }
 
 TEST_F(StateCommandTest, ACorruptFileIsListedAsAnErrorNamingTheFileAndTheFix) {
   const auto threats = state() / "one" / "threats.json";
   WriteFile(threats, "{\"version\":1,\"watermark\":");  // Truncated.
-  const RunResult show = Collector(dir_, {"state", "show", "-c", config_}, "show.log");
+  const RunResult show = f_.Run({"state", "show", "-c", config_}, "show.log");
   EXPECT_EQ(show.status, 1) << show.output;
   // The others are still listed.
   EXPECT_FALSE(LineWith(show.output, "one ", " activities ").empty()) << show.output;
@@ -168,11 +134,11 @@ TEST_F(StateCommandTest, ACorruptFileIsListedAsAnErrorNamingTheFileAndTheFix) {
       << show.output;
 
   // And the fix works.
-  const RunResult reset = Collector(
-      dir_, {"state", "reset", "-c", config_, "--console", "one", "--stream", "threats", "--yes"},
-      "reset.log");
+  const RunResult reset =
+      f_.Run({"state", "reset", "-c", config_, "--console", "one", "--stream", "threats", "--yes"},
+             "reset.log");
   EXPECT_EQ(reset.status, 0) << reset.output;
-  EXPECT_EQ(Collector(dir_, {"state", "show", "-c", config_}, "show-2.log").status, 0);
+  EXPECT_EQ(f_.Run({"state", "show", "-c", config_}, "show-2.log").status, 0);
 }
 
 // The daemon on a corrupt checkpoint: that stream says so once, with the
@@ -181,7 +147,7 @@ TEST_F(StateCommandTest, ACorruptFileIsListedAsAnErrorNamingTheFileAndTheFix) {
 TEST_F(StateCommandTest, TheDaemonReportsACorruptCheckpointOnceAndCarriesOn) {
   const auto threats = state() / "one" / "threats.json";
   WriteFile(threats, "{\"version\":1,\"watermark\":");  // Truncated.
-  const RunResult once = Collector(dir_, {"run", "--once", "-c", config_}, "once.log");
+  const RunResult once = f_.Run({"run", "--once", "-c", config_}, "once.log");
   EXPECT_EQ(once.status, 1) << once.output;
   const std::string line = LineWith(once.output, "Checkpoint unreadable", "stream=threats");
   EXPECT_NE(line.find(threats.string()), std::string::npos) << once.output;

@@ -83,28 +83,22 @@ void MakePki(const fs::path& dir, Pki* pki) {
 
 class TlsTest : public ::testing::Test {
  protected:
-  void SetUp() override { ASSERT_NO_FATAL_FAILURE(MakePki(dir_.path() / "pki", &pki_)); }
+  void SetUp() override { ASSERT_NO_FATAL_FAILURE(MakePki(f_.path() / "pki", &pki_)); }
 
-  std::unique_ptr<Server> StartSim(const fs::path& cert, const fs::path& key) {
-    return std::make_unique<Server>(
-        SimulatorBinary(),
-        std::vector<std::string>{"--token", kToken, "--seed", "3", "--activities",
-                                 std::to_string(kActivities), "--threats", "1", "--tls-cert",
-                                 cert.string(), "--tls-key", key.string()},
-        dir_.path(), "sim");
+  Server& StartSim(const fs::path& cert, const fs::path& key) {
+    return f_.StartSimulator({"--token", kToken, "--seed", "3", "--activities",
+                              std::to_string(kActivities), "--threats", "1", "--tls-cert",
+                              cert.string(), "--tls-key", key.string()});
   }
-  std::unique_ptr<Server> StartSink(const fs::path& cert, const fs::path& key) {
-    return std::make_unique<Server>(
-        SinkBinary(),
-        std::vector<std::string>{"--key", std::string(kIntakeKey) + "=tls", "--out-dir",
-                                 (dir_.path() / "sink").string(), "--tls-cert", cert.string(),
-                                 "--tls-key", key.string()},
-        dir_.path(), "sink");
+  Server& StartSink(const fs::path& cert, const fs::path& key) {
+    return f_.StartSink({std::string(kIntakeKey) + "=tls"},
+                        {"--tls-cert", cert.string(), "--tls-key", key.string()});
   }
 
-  // Writes the config and runs `run --once`; returns the exit status.
-  int RunCollector(const std::string& console_url, const std::string& intake_url,
-                   const fs::path& ca_file, const std::string& log_name) {
+  // Writes the config <name>.json of console "tls-console" (activities
+  // only) and makes <name>.log the log that Log() reads. Returns its path.
+  fs::path WriteConfig(const std::string& console_url, const std::string& intake_url,
+                       const fs::path& ca_file, const std::string& name) {
     json console = {{"name", "tls-console"},
                     {"url", console_url},
                     {"api_token", kToken},
@@ -112,72 +106,67 @@ class TlsTest : public ::testing::Test {
                     {"intake_url", intake_url},
                     {"streams", {{"activities", {{"enabled", true}}}, {"threats", {{"enabled", false}}}}}};
     if (!ca_file.empty()) console["ca_file"] = ca_file.string();
-    const json config = {{"state_dir", (dir_.path() / "state").string()},
-                         {"defaults", {{"start_from", "2025-12-31T00:00:00Z"}}},
-                         {"consoles", json::array({console})}};
-    const fs::path path = dir_.path() / (log_name + ".json");
-    WriteFile(path, config.dump(2));
-    fs::permissions(path, fs::perms::owner_read | fs::perms::owner_write);
-    log_ = dir_.path() / (log_name + ".log");
-    Process collector({CollectorBinary(), "run", "--once", "-c", path.string()}, log_);
-    const auto status = collector.Wait(std::chrono::minutes(2));
-    EXPECT_TRUE(status.has_value()) << "collector did not finish: " << collector.Output();
-    return status.value_or(-1);
+    log_ = name + ".log";
+    return f_.WriteConfig({{"state_dir", f_.state_dir().string()},
+                           {"defaults", {{"start_from", "2025-12-31T00:00:00Z"}}},
+                           {"consoles", json::array({console})}},
+                          name + ".json");
   }
 
-  size_t Delivered() const { return ReadLines(dir_.path() / "sink" / "tls.ndjson").size(); }
-  std::string Log() const { return ReadFile(log_); }
+  // Writes the config and runs `run --once`; returns the exit status.
+  int RunCollector(const std::string& console_url, const std::string& intake_url,
+                   const fs::path& ca_file, const std::string& log_name) {
+    const fs::path config = WriteConfig(console_url, intake_url, ca_file, log_name);
+    return f_.RunOnce(config, log_).status;
+  }
+
+  size_t Delivered() const { return f_.Received("tls").size(); }
+  std::string Log() const { return f_.Log(log_); }
   void ExpectNoSecretsLeaked() const {
-    ExpectNoSecrets({log_}, {kToken, kIntakeKey});
-    ExpectNoSecrets({dir_.path() / "state"}, {kToken, kIntakeKey});
+    ExpectNoSecrets({f_.path() / log_}, {kToken, kIntakeKey});
+    ExpectNoSecrets({f_.state_dir()}, {kToken, kIntakeKey});
   }
 
-  // The stream's checkpoint, if any, is still the starting point: no event
-  // was acknowledged.
   void ExpectNothingCommitted() const {
-    const fs::path checkpoint = dir_.path() / "state" / "tls-console" / "activities.json";
-    if (!fs::exists(checkpoint)) return;
-    const json cp = json::parse(ReadFile(checkpoint));
-    EXPECT_EQ(cp.value("watermark", ""), "2025-12-31T00:00:00.000000Z") << cp.dump();
-    EXPECT_EQ(cp.value("events_done", -1), 0) << cp.dump();
+    it::ExpectNothingCommitted(f_.state_dir() / "tls-console" / "activities.json");
   }
 
   static std::string Https(const Server& s) {
     return "https://localhost:" + std::to_string(s.port());
   }
 
-  TempDir dir_;
+  Fixture f_;
   Pki pki_;
-  fs::path log_;
+  std::string log_;  // Of the last collector run.
 };
 
 TEST_F(TlsTest, RightCaDeliversEverything) {
-  auto sim = StartSim(pki_.cert, pki_.key);
-  auto sink = StartSink(pki_.cert, pki_.key);
-  ASSERT_EQ(RunCollector(Https(*sim), Https(*sink), pki_.ca, "right-ca"), 0) << Log();
+  Server& sim = StartSim(pki_.cert, pki_.key);
+  Server& sink = StartSink(pki_.cert, pki_.key);
+  ASSERT_EQ(RunCollector(Https(sim), Https(sink), pki_.ca, "right-ca"), 0) << Log();
   EXPECT_EQ(Delivered(), static_cast<size_t>(kActivities)) << Log();
-  EXPECT_TRUE(fs::exists(dir_.path() / "state" / "tls-console" / "activities.json"));
+  EXPECT_TRUE(fs::exists(f_.state_dir() / "tls-console" / "activities.json"));
   ExpectNoSecretsLeaked();
 }
 
 TEST_F(TlsTest, IpAddressSanWorksToo) {
-  auto sim = StartSim(pki_.cert, pki_.key);
-  auto sink = StartSink(pki_.cert, pki_.key);
-  ASSERT_EQ(RunCollector("https://127.0.0.1:" + std::to_string(sim->port()),
-                         "https://127.0.0.1:" + std::to_string(sink->port()), pki_.ca, "ip-san"),
+  Server& sim = StartSim(pki_.cert, pki_.key);
+  Server& sink = StartSink(pki_.cert, pki_.key);
+  ASSERT_EQ(RunCollector("https://127.0.0.1:" + std::to_string(sim.port()),
+                         "https://127.0.0.1:" + std::to_string(sink.port()), pki_.ca, "ip-san"),
             0)
       << Log();
   EXPECT_EQ(Delivered(), static_cast<size_t>(kActivities));
 }
 
 TEST_F(TlsTest, WrongCaAtTheConsoleIsAClearErrorAndNothingIsForwarded) {
-  auto sim = StartSim(pki_.other_cert, pki_.other_key);
-  auto sink = StartSink(pki_.cert, pki_.key);
-  EXPECT_EQ(RunCollector(Https(*sim), Https(*sink), pki_.ca, "wrong-ca"), 1);
+  Server& sim = StartSim(pki_.other_cert, pki_.other_key);
+  Server& sink = StartSink(pki_.cert, pki_.key);
+  EXPECT_EQ(RunCollector(Https(sim), Https(sink), pki_.ca, "wrong-ca"), 1);
   const std::string log = Log();
   EXPECT_NE(log.find("console=tls-console"), std::string::npos) << log;
   EXPECT_NE(log.find("TLS certificate verification failed for host localhost:" +
-                     std::to_string(sim->port())),
+                     std::to_string(sim.port())),
             std::string::npos)
       << log;
   EXPECT_EQ(Delivered(), 0u);
@@ -187,17 +176,17 @@ TEST_F(TlsTest, WrongCaAtTheConsoleIsAClearErrorAndNothingIsForwarded) {
 
 TEST_F(TlsTest, SystemStoreDoesNotTrustAPrivateCa) {
   // No ca_file: the system store is used, and it does not know the test CA.
-  auto sim = StartSim(pki_.cert, pki_.key);
-  auto sink = StartSink(pki_.cert, pki_.key);
-  EXPECT_EQ(RunCollector(Https(*sim), Https(*sink), fs::path(), "no-ca-file"), 1);
+  Server& sim = StartSim(pki_.cert, pki_.key);
+  Server& sink = StartSink(pki_.cert, pki_.key);
+  EXPECT_EQ(RunCollector(Https(sim), Https(sink), fs::path(), "no-ca-file"), 1);
   EXPECT_NE(Log().find("certificate"), std::string::npos) << Log();
   EXPECT_EQ(Delivered(), 0u);
 }
 
 TEST_F(TlsTest, CertificateForAnotherHostIsAClearErrorAndNothingIsForwarded) {
-  auto sim = StartSim(pki_.wrong_host_cert, pki_.wrong_host_key);
-  auto sink = StartSink(pki_.cert, pki_.key);
-  EXPECT_EQ(RunCollector(Https(*sim), Https(*sink), pki_.ca, "wrong-host"), 1);
+  Server& sim = StartSim(pki_.wrong_host_cert, pki_.wrong_host_key);
+  Server& sink = StartSink(pki_.cert, pki_.key);
+  EXPECT_EQ(RunCollector(Https(sim), Https(sink), pki_.ca, "wrong-host"), 1);
   const std::string log = Log();
   EXPECT_NE(log.find("console=tls-console"), std::string::npos) << log;
   EXPECT_NE(log.find("TLS certificate verification failed for host localhost"), std::string::npos)
@@ -212,30 +201,16 @@ TEST_F(TlsTest, WrongCaAtTheIntakeForwardsNothingAndCommitsNothing) {
   // CA. Events are fetched but never delivered, so no checkpoint moves. The
   // forwarder retries forever (docs/design.md section 6): run as a daemon, wait
   // for the error, then stop it.
-  auto sim = StartSim(pki_.cert, pki_.key);
-  auto sink = StartSink(pki_.other_cert, pki_.other_key);
-  const json config = {
-      {"state_dir", (dir_.path() / "state").string()},
-      {"defaults", {{"start_from", "2025-12-31T00:00:00Z"}}},
-      {"consoles",
-       json::array({{{"name", "tls-console"},
-                     {"url", Https(*sim)},
-                     {"api_token", kToken},
-                     {"intake_key", kIntakeKey},
-                     {"intake_url", Https(*sink)},
-                     {"ca_file", pki_.ca.string()},
-                     {"streams", {{"threats", {{"enabled", false}}}}}}})}};
-  const fs::path path = dir_.path() / "intake-wrong-ca.json";
-  WriteFile(path, config.dump(2));
-  fs::permissions(path, fs::perms::owner_read | fs::perms::owner_write);
-  log_ = dir_.path() / "intake-wrong-ca.log";
-  Process collector({CollectorBinary(), "run", "-c", path.string()}, log_);
+  Server& sim = StartSim(pki_.cert, pki_.key);
+  Server& sink = StartSink(pki_.other_cert, pki_.other_key);
+  const fs::path config = WriteConfig(Https(sim), Https(sink), pki_.ca, "intake-wrong-ca");
+  auto collector = f_.StartDaemon(config, log_);
   EXPECT_TRUE(WaitFor(
       [&] { return Log().find("TLS certificate verification failed") != std::string::npos; },
       std::chrono::seconds(60)))
       << Log();
-  collector.Signal(SIGTERM);
-  EXPECT_EQ(collector.Wait(std::chrono::seconds(10)).value_or(-1), 0) << Log();
+  collector->Signal(SIGTERM);
+  EXPECT_EQ(collector->Wait(std::chrono::seconds(10)).value_or(-1), 0) << Log();
   const std::string log = Log();
   EXPECT_NE(log.find("intake for console tls-console"), std::string::npos) << log;
   EXPECT_EQ(Delivered(), 0u);
