@@ -65,7 +65,12 @@ CollectorMetrics::CollectorMetrics(obs::MetricsRegistry& r)
       token_expiry(r.AddGauge("s1c_api_token_expiry_timestamp_seconds",
                               "Unix time the console's API token expires (from "
                               "users/api-token-details); absent when the console reports none.",
-                              {"console"})) {}
+                              {"console"})),
+      // Alert rules compare the time since the last success with it
+      // (deploy/monitoring/s1-collector.rules.yml).
+      poll_interval(r.AddGauge("s1c_poll_interval_seconds",
+                               "The stream's poll_interval_seconds from the config.",
+                               kConsoleStream)) {}
 
 CountingTransport::CountingTransport(std::unique_ptr<http::HttpTransport> inner,
                                      obs::CounterFamily& requests, std::string console)

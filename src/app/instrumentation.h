@@ -42,6 +42,7 @@ struct CollectorMetrics {
   obs::GaugeFamily& last_success;            // {console,stream}
   obs::GaugeFamily& stream_up;               // {console,stream}
   obs::GaugeFamily& token_expiry;            // {console}
+  obs::GaugeFamily& poll_interval;           // {console,stream}
 };
 
 // Counts each request by outcome into `requests` {console, code}: the HTTP

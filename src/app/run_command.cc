@@ -185,6 +185,8 @@ int RunDaemon(const RunOptions& options, StopSource stop, HangupRelay& hangup) {
       slot.task = std::make_unique<sched::StreamTask>(*slot.poller, pipeline.task_options, observer,
                                                       DefaultUniformRandom());
       health.AddStream(cc.name, stream.name, pipeline.task_options.poll_interval);
+      metrics.poll_interval.With({cc.name, stream.name})
+          .Set(std::chrono::duration<double>(pipeline.task_options.poll_interval).count());
       // A state file that cannot be read is reported by the stream's first cycle.
       if (auto cp = slot.poller->Checkpoint(); cp.ok() && cp->has_value()) {
         observer.SetWatermark(cc.name, stream.name, (*cp)->watermark_us);
