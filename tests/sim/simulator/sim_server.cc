@@ -129,15 +129,18 @@ void SimServer::ServeApi(const std::string& scope, const httplib::Request& req,
                  TokenAuth::FromHeader(req.get_header_value("Authorization"), SchemeOf(scope));
              !token || !auth_.IsValid(*token)) {
     Reply(res, 401, kAuthFailedBody);
-  } else if (options_.denied_streams.count(scope) > 0) {
-    Reply(res, 403, kForbiddenBody);
   } else {
-    events = handle(req, res);
-    if (fault && (fault->mode == "drop" || fault->mode == "truncated")) {
-      DamageAnswer(*fault, res);
-      events = 0;
+    stats_.requests_by_token.Add(*token);
+    if (options_.denied_streams.count(scope) > 0) {
+      Reply(res, 403, kForbiddenBody);
     } else {
-      MaybeGzip(req, res);
+      events = handle(req, res);
+      if (fault && (fault->mode == "drop" || fault->mode == "truncated")) {
+        DamageAnswer(*fault, res);
+        events = 0;
+      } else {
+        MaybeGzip(req, res);
+      }
     }
   }
   stats_.requests.Add(scope, std::to_string(res.status));
@@ -300,6 +303,7 @@ void SimServer::Stats(httplib::Response& res) {
               {"bytes_served", stats_.bytes_served.ToJson()},
               {"faults_injected", stats_.faults_injected.ToJson()},
               {"live_events_added", stats_.live_added.ToJson()},
+              {"requests_by_token", stats_.requests_by_token.ToJson()},
               {"rows", rows}};
   Reply(res, 200, out.dump());
 }

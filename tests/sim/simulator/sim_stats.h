@@ -12,6 +12,10 @@ struct SimStats {
   CounterRow bytes_served;     // [stream] body bytes on the wire (after gzip) of those pages.
   CounterRow faults_injected;  // [mode]
   CounterRow live_added;       // [stream] rows appended by live mode.
+  // [token] API requests that presented a valid token (whatever the answer
+  // then was): tells which client asked, e.g. which collector process of a
+  // sharded fleet, when each is given its own token.
+  CounterRow requests_by_token;
 };
 
 }  // namespace s1c::sim
