@@ -18,6 +18,7 @@ BUILD_PACKAGES=(
 TEST_PACKAGES=(
   libgtest-dev libgmock-dev googletest
   openssl ca-certificates procps curl
+  python3 python3-yaml  # scripts/check-manifests.py (deploy/kubernetes/, tests/deploy)
 )
 # Fuzz targets (scripts/fuzz.sh): clang with libFuzzer and the sanitizer
 # runtimes; llvm-14 for llvm-symbolizer (readable stack traces). Only when
