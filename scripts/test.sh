@@ -5,8 +5,13 @@
 #   scripts/test.sh --sanitize      also build in build-asan with ASan + UBSan (gcc) and run
 #                                   every test there; any sanitizer report fails the run
 #   scripts/test.sh --fuzz          also run each fuzz target briefly (scripts/fuzz.sh, clang)
+#   scripts/test.sh --package       install lintian and podman, so that the Debian package test
+#                                   runs (scripts/package.sh, then tests/packaging/install_test.sh
+#                                   in a clean bookworm container); without the flag it runs
+#                                   when podman is there, and says it is skipped otherwise
+#   scripts/test.sh --monitoring    install promtool, so that the alert-rule tests run
 #   scripts/test.sh --no-deps       skip scripts/install-deps.sh (the packages are known to be there)
-#   CI=true scripts/test.sh         --sanitize and --fuzz (.ci/run)
+#   CI=true scripts/test.sh         --sanitize, --fuzz, --package and --monitoring (.ci/run)
 #   BUILD_DIR=dir                   the plain build directory (default: build)
 #   ASAN_BUILD_DIR=dir              the sanitized one (default: build-asan)
 #   FUZZ_SECONDS=N                  seconds per fuzz target (default: 20)
@@ -15,18 +20,24 @@ cd "$(dirname "$0")/.."
 
 SANITIZE=0
 FUZZ=0
+PACKAGE=0
+MONITORING=0
 DEPS=1
 if [ "${CI:-}" = "true" ]; then
   SANITIZE=1
   FUZZ=1
+  PACKAGE=1
+  MONITORING=1
 fi
 for arg in "$@"; do
   case "$arg" in
     --sanitize) SANITIZE=1 ;;
     --fuzz) FUZZ=1 ;;
+    --package) PACKAGE=1 ;;
+    --monitoring) MONITORING=1 ;;
     --no-deps) DEPS=0 ;;
     -h | --help)
-      sed -n '2,12p' "$0"
+      sed -n '2,17p' "$0"
       exit 0
       ;;
     *)
@@ -37,7 +48,11 @@ for arg in "$@"; do
 done
 
 if [ "$DEPS" = 1 ]; then
-  if [ "$FUZZ" = 1 ]; then scripts/install-deps.sh --fuzz; else scripts/install-deps.sh; fi
+  deps=()
+  if [ "$FUZZ" = 1 ]; then deps+=(--fuzz); fi
+  if [ "$PACKAGE" = 1 ]; then deps+=(--package --container); fi
+  if [ "$MONITORING" = 1 ]; then deps+=(--monitoring); fi
+  scripts/install-deps.sh ${deps[@]+"${deps[@]}"}
 fi
 
 BUILD_DIR=${BUILD_DIR:-build}
@@ -50,6 +65,24 @@ phase "plain build and tests in $BUILD_DIR"
 cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DS1C_WERROR=ON
 cmake --build "$BUILD_DIR" -j"$JOBS"
 ctest --test-dir "$BUILD_DIR" --output-on-failure -j"$JOBS" --timeout 600
+
+# The Debian package from this build, installed in a clean container
+# (docs/operations.md, "Install the Debian package").
+if [ "$PACKAGE" = 1 ] || command -v podman >/dev/null; then
+  phase "Debian package: build, lintian, install test"
+  BUILD_DIR="$BUILD_DIR" scripts/package.sh --no-deps
+  set +e
+  BUILD_DIR="$BUILD_DIR" tests/packaging/install_test.sh
+  rc=$?
+  set -e
+  if [ "$rc" = 77 ] && [ "$PACKAGE" = 0 ]; then
+    echo "test.sh: the package install test was skipped (see above)"
+  elif [ "$rc" != 0 ]; then
+    exit "$rc"
+  fi
+else
+  echo "test.sh: Debian package test skipped: podman is not installed (scripts/test.sh --package installs it)"
+fi
 
 if [ "$SANITIZE" = 1 ]; then
   phase "ASan + UBSan build and tests in $ASAN_BUILD_DIR"
