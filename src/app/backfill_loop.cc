@@ -122,7 +122,7 @@ DrainResult DrainRange(pipeline::Poller& poller, sched::StreamTaskOptions task_o
       finished.watermark = FormatIsoTime(*options.mark_done_at_us);
       finished.watermark_us = *options.mark_done_at_us;
       finished.boundary_keys.clear();
-      finished.recent_keys.clear();
+      finished.sweep_us = *options.mark_done_at_us;
       finished.updated_at = FormatIsoTime(clock.NowMicros());
       // Everything is delivered even if this fails; a rerun then finds
       // nothing left to send. Reported so the caller can log it.

@@ -33,9 +33,18 @@ CollectorMetrics::CollectorMetrics(obs::MetricsRegistry& r)
           "Events the intake cannot take (over its size limit), written to the dead-letter file.",
           kConsoleStream)),
       events_skipped(r.AddCounter("s1c_events_skipped_total",
-                                  "Events re-read on the checkpoint boundary or in the lookback "
-                                  "window and skipped as already delivered.",
+                                  "Events re-read on the checkpoint boundary or by the late-event "
+                                  "sweep and skipped as already delivered.",
                                   kConsoleStream)),
+      late_events(r.AddCounter("s1c_late_events_total",
+                               "Events the console indexed after the fresh read had passed their "
+                               "time, found by the late-event sweep (lookback_seconds).",
+                               kConsoleStream)),
+      late_event_delay(r.AddHistogram(
+          "s1c_late_event_delay_seconds",
+          "For each late event, how long after its own time the fresh read that missed it ran: "
+          "at least this late. Near lookback_seconds means raise it.",
+          kConsoleStream, {1, 5, 10, 30, 60, 120, 300, 600, 1800, 3600})),
       api_requests(r.AddCounter("s1c_api_requests_total",
                                 "Requests to the SentinelOne API by HTTP status code (\"error\": "
                                 "no response, e.g. timeout or connection failure).",
@@ -103,6 +112,8 @@ void MetricsObserver::OnCycle(const std::string& console, const std::string& str
       static_cast<double>(r.events_forwarded - r.events_dead_lettered));
   metrics_.events_dead_lettered.With(labels).Inc(static_cast<double>(r.events_dead_lettered));
   metrics_.events_skipped.With(labels).Inc(static_cast<double>(r.events_skipped));
+  metrics_.late_events.With(labels).Inc(static_cast<double>(r.late_events));
+  for (double delay : r.late_delays_seconds) metrics_.late_event_delay.Observe(labels, delay);
   metrics_.intake_retries.With(labels).Inc(static_cast<double>(r.intake_retries));
   metrics_.last_success.With(labels).Set(static_cast<double>(clock_.NowMicros()) / 1e6);
   if (cp != nullptr) SetWatermark(console, stream, cp->watermark_us);

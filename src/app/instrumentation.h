@@ -34,6 +34,8 @@ struct CollectorMetrics {
   obs::CounterFamily& events_forwarded;      // {console,stream}
   obs::CounterFamily& events_dead_lettered;  // {console,stream}
   obs::CounterFamily& events_skipped;        // {console,stream}
+  obs::CounterFamily& late_events;           // {console,stream}
+  obs::HistogramFamily& late_event_delay;    // {console,stream}
   obs::CounterFamily& api_requests;          // {console,code}
   obs::CounterFamily& intake_requests;       // {console,code}
   obs::CounterFamily& intake_retries;        // {console,stream}

@@ -26,6 +26,7 @@ std::vector<config::KnownStream> KnownStreams() {
       known.poll_interval_seconds = spec.default_poll_interval_seconds;
     }
     if (!spec.default_start_from.empty()) known.start_from = std::string(spec.default_start_from);
+    known.lookback_seconds = spec.default_lookback_seconds;
     out.push_back(std::move(known));
   }
   return out;

@@ -855,6 +855,7 @@ class Checker {
       if (known.poll_interval_seconds)
         merged["poll_interval_seconds"] = *known.poll_interval_seconds;
       if (known.start_from) merged["start_from"] = *known.start_from;
+      if (known.lookback_seconds) merged["lookback_seconds"] = *known.lookback_seconds;
       auto it = given.find(known.name);
       if (it != given.end()) {
         const std::string spath = Child(path, known.name);

@@ -135,7 +135,7 @@ const std::vector<Option> kOptions = {
         .Stream(&S::start_from),
     Row("lookback_seconds", kPerStream, V::kSeconds, "How late an event may be indexed.")
         .Range(0, 86400)
-        .Default("0")
+        .Default("300")
         .Stream(&S::lookback_seconds),
     // Stream keys.
     Row("enabled", Where::kStream, V::kBool, "Whether this console collects this stream.")

@@ -1,5 +1,6 @@
 #include "s1c/obs/metrics.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -87,24 +88,71 @@ void MetricFamily::CheckArity(const LabelValues& values) const {
 void MetricFamily::Render(std::string& out) const {
   out += "# HELP " + name_ + " " + EscapeHelp(help_) + "\n";
   out += "# TYPE " + name_ + " " + type_ + "\n";
-  for (const auto& [labels, value] : Samples()) {
+  for (const Sample& s : Samples()) {
     out += name_;
-    if (!labels.empty()) {
+    out += s.suffix;
+    if (!s.labels.empty() || !s.le.empty()) {
       out += '{';
-      for (size_t i = 0; i < labels.size(); ++i) {
+      for (size_t i = 0; i < s.labels.size(); ++i) {
         if (i > 0) out += ',';
-        out += label_names_[i] + "=\"" + EscapeLabelValue(labels[i]) + "\"";
+        out += label_names_[i] + "=\"" + EscapeLabelValue(s.labels[i]) + "\"";
       }
+      if (!s.le.empty()) out += std::string(s.labels.empty() ? "" : ",") + "le=\"" + s.le + "\"";
       out += '}';
     }
     out += ' ';
-    out += FormatSampleValue(value);
+    out += FormatSampleValue(s.value);
     out += '\n';
   }
 }
 
-template <typename F>
-F& MetricsRegistry::Add(std::string name, std::string help, std::vector<std::string> label_names) {
+void Histogram::Observe(double v, const std::vector<double>& bounds) {
+  // The first bucket whose bound is >= v; past the last, only +Inf (count).
+  const auto at = std::lower_bound(bounds.begin(), bounds.end(), v);
+  if (at != bounds.end()) {
+    counts_[static_cast<size_t>(at - bounds.begin())].fetch_add(1, std::memory_order_relaxed);
+  }
+  sum_.fetch_add(v, std::memory_order_relaxed);
+  count_.fetch_add(1, std::memory_order_relaxed);
+}
+
+std::vector<uint64_t> Histogram::counts() const {
+  std::vector<uint64_t> out;
+  out.reserve(counts_.size());
+  for (const auto& c : counts_) out.push_back(c.load(std::memory_order_relaxed));
+  return out;
+}
+
+Histogram& HistogramFamily::With(const LabelValues& values) {
+  CheckArity(values);
+  std::lock_guard<std::mutex> lock(mu_);
+  auto& slot = series_[values];
+  if (!slot) slot = std::make_unique<Histogram>(bounds_);
+  return *slot;
+}
+
+std::vector<Sample> HistogramFamily::Samples() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<Sample> out;
+  for (const auto& [labels, h] : series_) {
+    uint64_t cumulative = 0;
+    const std::vector<uint64_t> counts = h->counts();
+    for (size_t i = 0; i < bounds_.size(); ++i) {
+      cumulative += counts[i];
+      out.push_back({"_bucket", labels, FormatSampleValue(bounds_[i]),
+                     static_cast<double>(cumulative)});
+    }
+    const auto count = static_cast<double>(h->count());
+    out.push_back({"_bucket", labels, "+Inf", count});
+    out.push_back({"_sum", labels, "", h->sum()});
+    out.push_back({"_count", labels, "", count});
+  }
+  return out;
+}
+
+template <typename F, typename... Extra>
+F& MetricsRegistry::Add(std::string name, std::string help, std::vector<std::string> label_names,
+                        Extra&&... extra) {
   if (!ValidName(name, /*allow_colon=*/true)) {
     throw std::invalid_argument("invalid metric name \"" + name + "\"");
   }
@@ -117,7 +165,8 @@ F& MetricsRegistry::Add(std::string name, std::string help, std::vector<std::str
   for (const auto& f : families_) {
     if (f->name() == name) throw std::invalid_argument("metric " + name + " registered twice");
   }
-  auto family = std::make_unique<F>(std::move(name), std::move(help), std::move(label_names));
+  auto family = std::make_unique<F>(std::move(name), std::move(help), std::move(label_names),
+                                    std::forward<Extra>(extra)...);
   F& ref = *family;
   families_.push_back(std::move(family));
   return ref;
@@ -131,6 +180,18 @@ CounterFamily& MetricsRegistry::AddCounter(std::string name, std::string help,
 GaugeFamily& MetricsRegistry::AddGauge(std::string name, std::string help,
                                        std::vector<std::string> label_names) {
   return Add<GaugeFamily>(std::move(name), std::move(help), std::move(label_names));
+}
+
+HistogramFamily& MetricsRegistry::AddHistogram(std::string name, std::string help,
+                                               std::vector<std::string> label_names,
+                                               std::vector<double> bounds) {
+  if (bounds.empty() || !std::is_sorted(bounds.begin(), bounds.end()) ||
+      std::adjacent_find(bounds.begin(), bounds.end()) != bounds.end() ||
+      !std::all_of(bounds.begin(), bounds.end(), [](double b) { return std::isfinite(b); })) {
+    throw std::invalid_argument("histogram " + name + " needs ascending finite bucket bounds");
+  }
+  return Add<HistogramFamily>(std::move(name), std::move(help), std::move(label_names),
+                              std::move(bounds));
 }
 
 void MetricsRegistry::AddCollectHook(std::function<void()> hook) {

@@ -59,20 +59,6 @@ bool Advance(state::Checkpoint& cp, const std::vector<const s1::RawEvent*>& deli
       cp.boundary_keys.emplace_back(e->key);
     }
   }
-  if (options.lookback_seconds > 0) {
-    for (const auto* e : delivered) cp.recent_keys.push_back({std::string(e->key), e->time_us});
-    const int64_t horizon = cp.watermark_us - options.lookback_seconds * kMicrosPerSecond;
-    std::erase_if(cp.recent_keys,
-                  [horizon](const state::SeenKey& k) { return k.time_us < horizon; });
-    if (cp.recent_keys.size() > options.max_recent_keys) {
-      // Keep the newest: the oldest are the first to leave the window anyway.
-      std::stable_sort(cp.recent_keys.begin(), cp.recent_keys.end(),
-                       [](const auto& a, const auto& b) { return a.time_us < b.time_us; });
-      cp.recent_keys.erase(
-          cp.recent_keys.begin(),
-          cp.recent_keys.end() - static_cast<std::ptrdiff_t>(options.max_recent_keys));
-    }
-  }
   cp.events_done += static_cast<int64_t>(delivered.size());
   return forgot;
 }
@@ -111,8 +97,26 @@ Status Poller::EnsureLoaded() {
     cp.watermark = FormatIsoTime(*start);
     cp.watermark_us = *start;
     cp.updated_at = FormatIsoTime(clock_.NowMicros());
+    cp.sweep_us = *start;
     S1C_RETURN_IF_ERROR(store_.Commit(options_.console, options_.state_name, cp));
     checkpoint_ = std::move(cp);
+  }
+  // A checkpoint from before the sweep: nothing of its past is known to need one.
+  if (!checkpoint_->sweep_us) checkpoint_->sweep_us = checkpoint_->watermark_us;
+  seen_ = state::SeenKeys(options_.max_seen_keys);
+  if (options_.lookback_seconds > 0) {
+    auto seen = store_.LoadSeen(options_.console, options_.state_name, options_.max_seen_keys);
+    if (!seen.ok() && seen.status().code() != StatusCode::kCorrupt) return seen.status();
+    if (!seen.ok()) {
+      // Only which events the sweep must not send again is lost: it may
+      // send some twice, never lose one. The file is rewritten after a cycle.
+      spdlog::warn(
+          "Ignoring a corrupt seen-key file; the late-event sweep may send some events "
+          "again. console={} stream={} error=\"{}\"",
+          options_.console, options_.state_name, seen.status().message());
+    } else if (seen->has_value()) {
+      seen_ = std::move(**seen);
+    }
   }
   loaded_ = true;
   return Status::Ok();
@@ -132,6 +136,13 @@ Status Poller::CommitNow() {
   // A failed write is not retried here: the error ends the cycle, as it always
   // has, and the progress it held is delivered again after a restart.
   dirty_ = false;
+  if (seen_dirty_) {
+    // Before the checkpoint, so every event it counts as sent has its key
+    // saved: a crash then never makes the sweep send a committed event again.
+    seen_dirty_ = false;
+    S1C_RETURN_IF_ERROR(store_.CommitSeen(options_.console, options_.state_name, seen_)
+                            .Annotate("cannot save the seen keys"));
+  }
   S1C_RETURN_IF_ERROR(store_.Commit(options_.console, options_.state_name, *checkpoint_)
                           .Annotate("cannot save the checkpoint"));
   last_commit_ = clock_.MonotonicNow();
@@ -140,34 +151,112 @@ Status Poller::CommitNow() {
 
 Result<CycleResult> Poller::RunCycle(const StopToken& stop, const ProgressFn& progress) {
   S1C_RETURN_IF_ERROR(EnsureLoaded());
-  Result<CycleResult> result = Drain(stop, progress);
-  // Whatever ended the drain, acknowledged progress is written before returning.
+  state::Checkpoint& cp = *checkpoint_;
+  const int64_t now_us = clock_.NowMicros();
+  const int64_t lookback_us = int64_t{options_.lookback_seconds} * kMicrosPerSecond;
+  std::optional<int64_t> until_us;
+  if (options_.until) {
+    Result<int64_t> parsed = ParseIsoTime(*options_.until);
+    if (!parsed.ok()) return parsed.status().Annotate("backfill end");
+    until_us = *parsed;
+  }
+
+  s1::PageQuery query;
+  query.limit = options_.page_size;
+  query.params = options_.params;
+  CycleResult result;
+  Status status;
+  // The sweep first: it brings its position up to the settled line, so the
+  // fresh read after it knows whether it reads settled time (no sweep needed).
+  int64_t sweep_end = std::min(now_us - lookback_us, cp.watermark_us);
+  if (until_us) sweep_end = std::min(sweep_end, *until_us);
+  if (lookback_us > 0 && sweep_end > *cp.sweep_us) {
+    query.since = FormatIsoTime(*cp.sweep_us);
+    query.until = FormatIsoTime(sweep_end);
+    status = Scan(ScanKind::kSweep, query, now_us, stop, progress, result);
+    if (status.ok() && result.caught_up) {
+      cp.sweep_us = sweep_end;
+      seen_.ForgetBefore(sweep_end);
+      dirty_ = true;
+    }
+    result.caught_up = false;
+  }
+  if (status.ok()) {
+    query.since = cp.watermark;
+    query.until = options_.until;
+    status = Scan(ScanKind::kFresh, query, now_us, stop, progress, result);
+  }
+  // Whatever ended the cycle, acknowledged progress is written before returning.
   if (dirty_) {
     Status committed = CommitNow();
-    if (!committed.ok() && result.ok()) return committed;
+    if (status.ok()) status = committed;
   }
+  if (!status.ok()) return status;
   return result;
 }
 
-Result<CycleResult> Poller::Drain(const StopToken& stop, const ProgressFn& progress) {
+void Poller::OnDelivered(ScanKind kind, const std::vector<const s1::RawEvent*>& delivered,
+                         int64_t cycle_start_us, CycleResult& result) {
+  state::Checkpoint& cp = *checkpoint_;
+  const int64_t lookback_us = int64_t{options_.lookback_seconds} * kMicrosPerSecond;
+  if (kind == ScanKind::kSweep) {
+    cp.events_done += static_cast<int64_t>(delivered.size());
+    result.late_events += static_cast<int64_t>(delivered.size());
+    for (const auto* e : delivered) {
+      auto read = std::find_if(fresh_reads_.begin(), fresh_reads_.end(),
+                               [e](const FreshRead& r) { return r.up_to_us >= e->time_us; });
+      if (read != fresh_reads_.end() && read->started_us >= e->time_us) {
+        result.late_delays_seconds.push_back(static_cast<double>(read->started_us - e->time_us) /
+                                             kMicrosPerSecond);
+      }
+    }
+  } else {
+    const int64_t watermark_before = cp.watermark_us;
+    if (Advance(cp, delivered, options_)) {
+      spdlog::warn(
+          "More events share one timestamp than the checkpoint keeps keys for; some of them "
+          "may be delivered again. console={} stream={} time={} max_boundary_keys={}",
+          options_.console, options_.spec->name, cp.watermark, options_.max_boundary_keys);
+    }
+    // Time this read passed while it was already settled needs no sweep, if
+    // no earlier window still waits for one.
+    if (lookback_us == 0 || *cp.sweep_us >= watermark_before) {
+      cp.sweep_us = std::max(*cp.sweep_us, std::min(cycle_start_us - lookback_us, cp.watermark_us));
+    }
+    if (lookback_us > 0 && cp.watermark_us > watermark_before) {
+      if (fresh_reads_.size() >= kMaxCursorsRemembered) fresh_reads_.pop_front();
+      fresh_reads_.push_back({cp.watermark_us, cycle_start_us});
+    }
+  }
+  if (lookback_us == 0) return;
+  bool dropped = false;
+  for (const auto* e : delivered) {
+    if (e->time_us >= *cp.sweep_us) dropped = !seen_.Add(e->key, e->time_us) || dropped;
+  }
+  seen_.ForgetBefore(*cp.sweep_us);
+  while (!fresh_reads_.empty() && fresh_reads_.front().up_to_us < *cp.sweep_us) {
+    fresh_reads_.pop_front();
+  }
+  seen_dirty_ = true;
+  if (dropped) {
+    spdlog::warn(
+        "More events fall in the late-event window than max_seen_keys; the sweep may send some "
+        "of them again. console={} stream={} max_seen_keys={}",
+        options_.console, options_.spec->name, options_.max_seen_keys);
+  }
+}
+
+Status Poller::Scan(ScanKind kind, const s1::PageQuery& query, int64_t cycle_start_us,
+                    const StopToken& stop, const ProgressFn& progress, CycleResult& result) {
   state::Checkpoint& cp = *checkpoint_;
   const s1::StreamSpec& spec = *options_.spec;
-  const int64_t lookback_us = int64_t{options_.lookback_seconds} * kMicrosPerSecond;
+  const bool use_seen = options_.lookback_seconds > 0;
 
-  s1::PageQuery query;
-  query.since = lookback_us > 0 ? FormatIsoTime(cp.watermark_us - lookback_us) : cp.watermark;
-  query.until = options_.until;
-  query.limit = options_.page_size;
-  query.params = options_.params;
-
-  // What was already delivered: keys at the watermark, and keys seen inside
-  // the lookback window. Kept in sync with `cp` as pages are committed.
+  // What was already delivered at the watermark. Kept in sync with `cp` as
+  // pages are committed.
   KeySet boundary(cp.boundary_keys.begin(), cp.boundary_keys.end());
-  KeySet recent;
-  for (const auto& k : cp.recent_keys) recent.insert(k.key);
 
-  CycleResult result;
-  // Cursors of this drain, to catch an API that loops. A backfill drain can
+  // Cursors of this scan, to catch an API that loops. A backfill drain can
   // be millions of pages, so the set is emptied every kMaxCursorsRemembered
   // cursors: memory stays flat, and a loop shorter than that is still caught
   // within two rounds of it.
@@ -177,10 +266,12 @@ Result<CycleResult> Poller::Drain(const StopToken& stop, const ProgressFn& progr
   auto fetch = [this, &spec](const s1::PageQuery& q) { return source_.FetchPage(spec, q); };
   internal::PagePrefetcher prefetch(fetch);
 
+  int pages = 0;
   Result<s1::Page> current = fetch(query);
   while (true) {
     if (!current.ok()) return current.status();
     s1::Page page = std::move(current).value();
+    ++pages;
     ++result.pages;
     if (!result.total_items) result.total_items = page.total_items;
     result.events_fetched += static_cast<int64_t>(page.events.size());
@@ -197,20 +288,23 @@ Result<CycleResult> Poller::Drain(const StopToken& stop, const ProgressFn& progr
                       "the API returned the same nextCursor twice; stopping this drain to avoid a "
                       "loop (the checkpoint is safe)");
       }
-      if (result.pages < options_.max_pages_per_cycle && !stop.StopRequested()) {
+      if (pages < options_.max_pages_per_cycle && !stop.StopRequested()) {
         s1::PageQuery next = query;
         next.cursor = page.next_cursor;
         prefetch.Start(std::move(next));
       }
     }
 
-    // Drop what a previous run (or an overlapping lookback window) delivered.
+    // Drop what a previous read delivered: at the watermark (fresh), or
+    // inside the late-event window (both).
     std::vector<const s1::RawEvent*> to_send;
     to_send.reserve(page.events.size());
+    int64_t page_last_us = 0;
     for (const auto& e : page.events) {
-      const bool at_boundary = e.time_us == cp.watermark_us && boundary.count(e.key) > 0;
-      const bool seen_recently = lookback_us > 0 && recent.count(e.key) > 0;
-      if (at_boundary || seen_recently) {
+      page_last_us = std::max(page_last_us, e.time_us);
+      const bool at_boundary =
+          kind == ScanKind::kFresh && e.time_us == cp.watermark_us && boundary.count(e.key) > 0;
+      if (at_boundary || (use_seen && seen_.Contains(e.key, e.time_us))) {
         ++result.events_skipped;
       } else {
         to_send.push_back(&e);
@@ -230,21 +324,13 @@ Result<CycleResult> Poller::Drain(const StopToken& stop, const ProgressFn& progr
         std::vector<const s1::RawEvent*> delivered(
             to_send.begin() + static_cast<std::ptrdiff_t>(done),
             to_send.begin() + static_cast<std::ptrdiff_t>(done + d.delivered));
-        if (Advance(cp, delivered, options_)) {
-          spdlog::warn(
-              "More events share one timestamp than the checkpoint keeps keys for; some of them "
-              "may be delivered again. console={} stream={} time={} max_boundary_keys={}",
-              options_.console, spec.name, cp.watermark, options_.max_boundary_keys);
-        }
+        OnDelivered(kind, delivered, cycle_start_us, result);
         dirty_ = true;
         if (options_.commit_interval.count() <= 0 ||
             clock_.MonotonicNow() - last_commit_ >= options_.commit_interval) {
           S1C_RETURN_IF_ERROR(CommitNow());
         }
         boundary = KeySet(cp.boundary_keys.begin(), cp.boundary_keys.end());
-        if (lookback_us > 0) {
-          for (const auto* e : delivered) recent.emplace(e->key);
-        }
         done += d.delivered;
         result.events_forwarded += static_cast<int64_t>(d.delivered);
         result.events_dead_lettered += static_cast<int64_t>(d.dead_lettered);
@@ -266,6 +352,13 @@ Result<CycleResult> Poller::Drain(const StopToken& stop, const ProgressFn& progr
       if (!clock_.SleepFor(wait, stop))
         return Cancelled("stop requested while waiting for the intake");
     }
+    // The sweep has handled every event of this page: resume after it. The
+    // same instant is read again then, and SeenKeys holds what was sent at it.
+    if (kind == ScanKind::kSweep && page_last_us > *cp.sweep_us) {
+      cp.sweep_us = page_last_us;
+      seen_.ForgetBefore(page_last_us);
+      dirty_ = true;
+    }
     if (progress) progress(result, cp);
 
     if (!more) {
@@ -275,7 +368,7 @@ Result<CycleResult> Poller::Drain(const StopToken& stop, const ProgressFn& progr
     if (!prefetch.pending()) break;  // Page budget used or stop requested: resume next cycle.
     current = prefetch.Take();
   }
-  return result;
+  return Status::Ok();
 }
 
 }  // namespace s1c::pipeline

@@ -60,6 +60,9 @@ constexpr std::string_view kUnifiedAlertsQuery = R"(query S1CollectorUnifiedAler
 })";
 
 constexpr std::string_view kEpoch = "1970-01-01T00:00:00Z";
+// An inventory's updatedAt is set when the console records the change, so
+// it is not indexed late: no sweep.
+constexpr int kInventoryLookbackSeconds = 0;
 constexpr int kInventoryPollIntervalSeconds = 300;
 
 }  // namespace
@@ -129,7 +132,8 @@ const std::vector<StreamSpec>& AllStreams() {
        .enabled_by_default = false,
        .permission = "Endpoints.view",
        .default_poll_interval_seconds = kInventoryPollIntervalSeconds,
-       .default_start_from = kEpoch},
+       .default_start_from = kEpoch,
+       .default_lookback_seconds = kInventoryLookbackSeconds},
       {.name = "groups",
        .kind = StreamKind::kRest,
        .path = "groups",
@@ -141,7 +145,8 @@ const std::vector<StreamSpec>& AllStreams() {
        .enabled_by_default = false,
        .permission = "Groups.view",
        .default_poll_interval_seconds = kInventoryPollIntervalSeconds,
-       .default_start_from = kEpoch},
+       .default_start_from = kEpoch,
+       .default_lookback_seconds = kInventoryLookbackSeconds},
   };
   return kStreams;
 }

@@ -20,6 +20,7 @@ constexpr int kVersion = 1;
 constexpr size_t kMaxStateFileBytes = size_t{64} << 20;
 constexpr size_t kMaxNameBytes = 200;
 constexpr std::string_view kJsonSuffix = ".json";
+constexpr std::string_view kSeenSuffix = ".seen";
 
 // Console and checkpoint names become path components: keep them to a safe
 // alphabet so a name can never escape the state directory.
@@ -63,6 +64,20 @@ Result<ReadOutcome> ReadFile(files::FileSystem& file_system, const fs::path& pat
   return ReadOutcome::kOk;
 }
 
+// The file at `path` decoded by `decode(text, path)`; nullopt when missing.
+template <typename T, typename Decode>
+Result<std::optional<T>> LoadDecoded(files::FileSystem& file_system, const fs::path& path,
+                                     const Decode& decode) {
+  std::string text;
+  Result<ReadOutcome> read = ReadFile(file_system, path, &text);
+  if (!read.ok()) return read.status();
+  if (*read == ReadOutcome::kMissing) return std::optional<T>();
+  // The error names the file; the command that resets it is the CLI's to word.
+  Result<T> value = decode(text, path.string());
+  if (!value.ok()) return value.status();
+  return std::optional<T>(std::move(*value));
+}
+
 }  // namespace
 
 std::string EncodeCheckpoint(const Checkpoint& cp) {
@@ -70,11 +85,7 @@ std::string EncodeCheckpoint(const Checkpoint& cp) {
   doc["version"] = kVersion;
   doc["watermark"] = cp.watermark;
   doc["boundary_keys"] = cp.boundary_keys;
-  OrderedJson recent = OrderedJson::array();
-  for (const SeenKey& k : cp.recent_keys) {
-    recent.push_back(OrderedJson{{"key", k.key}, {"time_us", k.time_us}});
-  }
-  doc["recent_keys"] = std::move(recent);
+  if (cp.sweep_us) doc["sweep_from"] = FormatIsoTime(*cp.sweep_us);
   doc["updated_at"] = cp.updated_at;
   doc["events_done"] = cp.events_done;
   // `replace` instead of throwing on invalid UTF-8: keys come from remote data.
@@ -116,18 +127,13 @@ Result<Checkpoint> DecodeCheckpoint(std::string_view text, std::string_view sour
       cp.boundary_keys.push_back(k.get<std::string>());
     }
 
-    if (const auto recent = doc.find("recent_keys"); recent != doc.end()) {
-      if (!recent->is_array()) return corrupt("\"recent_keys\" is not an array");
-      for (const auto& k : *recent) {
-        const auto key = k.is_object() ? k.find("key") : k.end();
-        const auto time = k.is_object() ? k.find("time_us") : k.end();
-        if (!k.is_object() || key == k.end() || !key->is_string() || time == k.end() ||
-            !time->is_number_integer()) {
-          return corrupt(
-              "\"recent_keys\" holds an entry that is not {\"key\":string,\"time_us\":int}");
-        }
-        cp.recent_keys.push_back({key->get<std::string>(), time->get<int64_t>()});
-      }
+    // "recent_keys" (the key list of the lookback before the sweep existed)
+    // is ignored: the sweep of such a checkpoint starts at its watermark.
+    if (const auto sweep = doc.find("sweep_from"); sweep != doc.end()) {
+      Result<int64_t> at = sweep->is_string() ? ParseIsoTime(sweep->get<std::string>())
+                                              : Result<int64_t>(InvalidArgument("not a string"));
+      if (!at.ok()) return corrupt("\"sweep_from\": " + at.status().message());
+      cp.sweep_us = *at;
     }
     if (const auto updated = doc.find("updated_at"); updated != doc.end()) {
       if (!updated->is_string()) return corrupt("\"updated_at\" is not a string");
@@ -159,35 +165,51 @@ std::filesystem::path FileStateStore::PathFor(std::string_view console,
 Result<std::optional<Checkpoint>> FileStateStore::Load(std::string_view console,
                                                        std::string_view name) {
   S1C_RETURN_IF_ERROR(CheckNames(console, name));
-  const fs::path path = PathFor(console, name);
-  std::string text;
-  Result<ReadOutcome> read = ReadFile(fs_, path, &text);
-  if (!read.ok()) return read.status();
-  if (*read == ReadOutcome::kMissing) return std::optional<Checkpoint>();
-  // The error names the file; the command that resets it is the CLI's to word.
-  Result<Checkpoint> cp = DecodeCheckpoint(text, path.string());
-  if (!cp.ok()) return cp.status();
-  return std::optional<Checkpoint>(std::move(*cp));
+  return LoadDecoded<Checkpoint>(fs_, PathFor(console, name), DecodeCheckpoint);
 }
 
 Status FileStateStore::Commit(std::string_view console, std::string_view name,
                               const Checkpoint& cp) {
   S1C_RETURN_IF_ERROR(CheckNames(console, name));
   const fs::path path = PathFor(console, name);
-  const std::string text = EncodeCheckpoint(cp);
-  // One lock for the whole write: two commits of the same checkpoint would
+  return WriteAtomically(path, EncodeCheckpoint(cp));
+}
+
+Status FileStateStore::WriteAtomically(const std::filesystem::path& path, const std::string& text) {
+  // One lock for the whole write: two commits of the same file would
   // otherwise share a temp file. Commits are rare (one per acked batch).
   std::lock_guard<std::mutex> lock(mu_);
   S1C_RETURN_IF_ERROR(fs_.MakePrivateDirs(path.parent_path(), "state directory"));
   return files::WriteFileAtomically(fs_, path, text);
 }
 
+std::filesystem::path FileStateStore::SeenPathFor(std::string_view console,
+                                                  std::string_view name) const {
+  return dir_ / std::string(console) / (std::string(name) + std::string(kSeenSuffix));
+}
+
+Result<std::optional<SeenKeys>> FileStateStore::LoadSeen(std::string_view console,
+                                                         std::string_view name, size_t max_keys) {
+  S1C_RETURN_IF_ERROR(CheckNames(console, name));
+  return LoadDecoded<SeenKeys>(fs_, SeenPathFor(console, name),
+                               [max_keys](std::string_view text, std::string_view source) {
+                                 return SeenKeys::Decode(text, source, max_keys);
+                               });
+}
+
+Status FileStateStore::CommitSeen(std::string_view console, std::string_view name,
+                                  const SeenKeys& seen) {
+  S1C_RETURN_IF_ERROR(CheckNames(console, name));
+  return WriteAtomically(SeenPathFor(console, name), seen.Encode());
+}
+
 Status FileStateStore::Reset(std::string_view console, std::string_view name) {
   S1C_RETURN_IF_ERROR(CheckNames(console, name));
   const fs::path path = PathFor(console, name);
+  const fs::path seen = SeenPathFor(console, name);
   std::lock_guard<std::mutex> lock(mu_);
   bool removed = false;
-  for (const fs::path& p : {path, files::TempPathFor(path)}) {
+  for (const fs::path& p : {path, files::TempPathFor(path), seen, files::TempPathFor(seen)}) {
     Result<bool> gone = fs_.RemoveFile(p, "state file");
     if (!gone.ok()) return gone.status();
     removed = removed || *gone;

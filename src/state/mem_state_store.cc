@@ -18,9 +18,25 @@ Status MemStateStore::Commit(std::string_view console, std::string_view name,
   return Status::Ok();
 }
 
+Result<std::optional<SeenKeys>> MemStateStore::LoadSeen(std::string_view console,
+                                                        std::string_view name, size_t) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = seen_.find(Key(console, name));
+  if (it == seen_.end()) return std::optional<SeenKeys>();
+  return std::optional<SeenKeys>(it->second);
+}
+
+Status MemStateStore::CommitSeen(std::string_view console, std::string_view name,
+                                 const SeenKeys& seen) {
+  std::lock_guard<std::mutex> lock(mu_);
+  seen_.insert_or_assign(Key(console, name), seen);
+  return Status::Ok();
+}
+
 Status MemStateStore::Reset(std::string_view console, std::string_view name) {
   std::lock_guard<std::mutex> lock(mu_);
   map_.erase(Key(console, name));
+  seen_.erase(Key(console, name));
   return Status::Ok();
 }
 

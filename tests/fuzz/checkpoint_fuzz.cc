@@ -7,18 +7,9 @@
 namespace {
 
 bool Same(const s1c::state::Checkpoint& a, const s1c::state::Checkpoint& b) {
-  if (a.watermark != b.watermark || a.watermark_us != b.watermark_us ||
-      a.boundary_keys != b.boundary_keys || a.updated_at != b.updated_at ||
-      a.events_done != b.events_done || a.recent_keys.size() != b.recent_keys.size()) {
-    return false;
-  }
-  for (size_t i = 0; i < a.recent_keys.size(); ++i) {
-    if (a.recent_keys[i].key != b.recent_keys[i].key ||
-        a.recent_keys[i].time_us != b.recent_keys[i].time_us) {
-      return false;
-    }
-  }
-  return true;
+  return a.watermark == b.watermark && a.watermark_us == b.watermark_us &&
+         a.boundary_keys == b.boundary_keys && a.sweep_us == b.sweep_us &&
+         a.updated_at == b.updated_at && a.events_done == b.events_done;
 }
 
 }  // namespace

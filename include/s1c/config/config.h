@@ -96,6 +96,7 @@ struct KnownStream {
   // console, and only the stream's own settings override them.
   std::optional<int> poll_interval_seconds;
   std::optional<std::string> start_from;
+  std::optional<int> lookback_seconds;
 };
 
 // Parses and validates. `source` names the file in messages; relative paths

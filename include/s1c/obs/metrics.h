@@ -1,4 +1,4 @@
-// MetricsRegistry: counters and gauges with label sets, rendered in the
+// MetricsRegistry: counters, gauges and histograms with label sets, rendered in the
 // Prometheus text exposition format 0.0.4 (HELP and TYPE lines, one sample
 // per line, label values escaped). The registry owns every family and every
 // series; the references it hands out stay valid for its whole life, so a
@@ -9,6 +9,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -50,6 +51,33 @@ class Gauge {
   std::atomic<double> value_{0};
 };
 
+// Observations counted into fixed buckets, with their sum and count.
+// Thread-safe (lock-free).
+class Histogram {
+ public:
+  static constexpr const char* kType = "histogram";
+  // REQUIRES: `bounds` ascending (the family's).
+  explicit Histogram(const std::vector<double>& bounds) : counts_(bounds.size()) {}
+  void Observe(double v, const std::vector<double>& bounds);
+  // Per bucket (non-cumulative), then the sum and the count.
+  std::vector<uint64_t> counts() const;
+  double sum() const { return sum_.load(std::memory_order_relaxed); }
+  uint64_t count() const { return count_.load(std::memory_order_relaxed); }
+
+ private:
+  std::vector<std::atomic<uint64_t>> counts_;
+  std::atomic<double> sum_{0};
+  std::atomic<uint64_t> count_{0};
+};
+
+// One line of a rendered family: name + suffix, labels (+ le), value.
+struct Sample {
+  const char* suffix = "";  // "", "_bucket", "_sum", "_count".
+  LabelValues labels;
+  std::string le;  // The bucket bound, for "_bucket" lines.
+  double value = 0;
+};
+
 // One metric: a name, a help text, label names, and one series per distinct
 // tuple of label values. Thread-safe.
 class MetricFamily {
@@ -64,15 +92,15 @@ class MetricFamily {
 
   const std::string& name() const { return name_; }
   const std::vector<std::string>& label_names() const { return label_names_; }
-  const char* type() const { return type_; }  // "counter" or "gauge"
+  const char* type() const { return type_; }  // "counter", "gauge" or "histogram"
 
   // Appends HELP, TYPE, then one sample line per series sorted by label
   // values. A family with no series yet renders only HELP and TYPE.
   void Render(std::string& out) const;
 
  protected:
-  // The current (label values, value) pairs, sorted.
-  virtual std::vector<std::pair<LabelValues, double>> Samples() const = 0;
+  // The current samples, sorted by label values.
+  virtual std::vector<Sample> Samples() const = 0;
   // Throws std::invalid_argument unless there is one value per label name.
   void CheckArity(const LabelValues& values) const;
 
@@ -101,11 +129,11 @@ class Family final : public MetricFamily {
   }
 
  protected:
-  std::vector<std::pair<LabelValues, double>> Samples() const override {
+  std::vector<Sample> Samples() const override {
     std::lock_guard<std::mutex> lock(mu_);
-    std::vector<std::pair<LabelValues, double>> out;
+    std::vector<Sample> out;
     out.reserve(series_.size());
-    for (const auto& [labels, v] : series_) out.emplace_back(labels, v->value());
+    for (const auto& [labels, v] : series_) out.push_back({"", labels, "", v->value()});
     return out;
   }
 
@@ -117,6 +145,28 @@ class Family final : public MetricFamily {
 using CounterFamily = Family<Counter>;
 using GaugeFamily = Family<Gauge>;
 
+// Histograms share their family's bucket bounds.
+class HistogramFamily final : public MetricFamily {
+ public:
+  HistogramFamily(std::string name, std::string help, std::vector<std::string> label_names,
+                  std::vector<double> bounds)
+      : MetricFamily(Histogram::kType, std::move(name), std::move(help), std::move(label_names)),
+        bounds_(std::move(bounds)) {}
+
+  // As Family::With; observe through Observe() so the bounds come along.
+  Histogram& With(const LabelValues& values);
+  void Observe(const LabelValues& values, double v) { With(values).Observe(v, bounds_); }
+  const std::vector<double>& bounds() const { return bounds_; }
+
+ protected:
+  std::vector<Sample> Samples() const override;
+
+ private:
+  const std::vector<double> bounds_;
+  mutable std::mutex mu_;
+  std::map<LabelValues, std::unique_ptr<Histogram>> series_;
+};
+
 // Thread-safe. Families render in the order they were added.
 class MetricsRegistry {
  public:
@@ -127,6 +177,9 @@ class MetricsRegistry {
                             std::vector<std::string> label_names = {});
   GaugeFamily& AddGauge(std::string name, std::string help,
                         std::vector<std::string> label_names = {});
+  // REQUIRES (as above, and): `bounds` ascending, finite, not empty.
+  HistogramFamily& AddHistogram(std::string name, std::string help,
+                                std::vector<std::string> label_names, std::vector<double> bounds);
 
   // Runs before every Render(), e.g. to refresh gauges derived from the
   // clock (checkpoint lag). A hook must not call Render().
@@ -136,8 +189,9 @@ class MetricsRegistry {
   std::string Render() const;
 
  private:
-  template <typename F>
-  F& Add(std::string name, std::string help, std::vector<std::string> label_names);
+  template <typename F, typename... Extra>
+  F& Add(std::string name, std::string help, std::vector<std::string> label_names,
+         Extra&&... extra);
 
   mutable std::mutex mu_;
   mutable std::mutex render_mu_;  // One Render() at a time: hooks need not be reentrant.

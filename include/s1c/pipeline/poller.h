@@ -2,14 +2,25 @@
 // drop what was already delivered, hand the rest to the sink, and commit the
 // checkpoint only once the sink has accepted every event before it
 // (docs/design.md sections 2 and 4).
+//
+// Late indexing (lookback_seconds = L > 0): each cycle first sweeps the
+// window that has settled since the last sweep, [sweep position, min(now - L,
+// watermark)), sending only the events the fresh read did not see (SeenKeys),
+// then reads fresh from the watermark. So each window is read about twice,
+// once fresh and once settled, whatever L and the poll interval. A window
+// first read when already older than L (catching up, a backfill of the past)
+// is settled when read and never swept. An event indexed more than L after
+// its own time is missed by both reads.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "s1c/core/backoff.h"
 #include "s1c/core/clock.h"
@@ -23,13 +34,16 @@ namespace s1c::pipeline {
 
 struct PollerOptions {
   std::string console;
-  const s1::StreamSpec* spec = nullptr;  // REQUIRES: non-null, from s1::AllStreams().
-  std::string state_name;                // Checkpoint name; empty = spec->name.
+  const s1::StreamSpec* spec = nullptr;            // REQUIRES: non-null, from s1::AllStreams().
+  std::string state_name;                          // Checkpoint name; empty = spec->name.
   std::shared_ptr<const s1::StreamParams> params;  // The stream's own request settings, if any.
   int page_size = 1000;
   std::string start_from = "24h";  // Used when there is no checkpoint yet.
   int lookback_seconds = 0;
-  size_t max_recent_keys = 100000;   // Bound on the persisted lookback key set.
+  // Bound on the keys kept for the sweep (16 bytes each in memory, about 10
+  // in the .seen file). Past it the oldest are dropped: the sweep may then
+  // send some events twice, never lose one.
+  size_t max_seen_keys = 500000;
   // Bound on the keys kept for events at exactly the watermark time (a
   // console sending endless events with one timestamp must not grow the
   // checkpoint without end). Past it, further keys at that time are not
@@ -54,7 +68,12 @@ struct CycleResult {
   int64_t events_fetched = 0;
   int64_t events_forwarded = 0;  // Delivered to the sink (dead-lettered included).
   int64_t events_dead_lettered = 0;
-  int64_t events_skipped = 0;  // Already delivered before (boundary or lookback keys).
+  int64_t events_skipped = 0;  // Already delivered before (boundary or seen keys).
+  int64_t late_events = 0;     // Sent by the sweep: indexed after the fresh read passed them.
+  // For each late event, how long after its own time the fresh read that
+  // missed it ran: a lower bound of how late the console indexed it.
+  // Unknown (not listed) for windows read fresh before a restart.
+  std::vector<double> late_delays_seconds;
   int64_t intake_retries = 0;
   bool caught_up = false;              // The drain reached the end of the data.
   std::optional<int64_t> total_items;  // From the first page, for progress.
@@ -87,9 +106,16 @@ class Poller {
   const PollerOptions& options() const { return options_; }
 
  private:
+  enum class ScanKind { kFresh, kSweep };
   Status EnsureLoaded();
-  // The drain itself; RunCycle adds the final deferred commit.
-  Result<CycleResult> Drain(const StopToken& stop, const ProgressFn& progress);
+  // Reads pages from `query` until the end, the page budget or a stop,
+  // delivering what was not sent before and moving the checkpoint (the
+  // watermark for a fresh read, the sweep position for a sweep).
+  Status Scan(ScanKind kind, const s1::PageQuery& query, int64_t cycle_start_us,
+              const StopToken& stop, const ProgressFn& progress, CycleResult& result);
+  // Moves the checkpoint past the delivered events of a page.
+  void OnDelivered(ScanKind kind, const std::vector<const s1::RawEvent*>& delivered,
+                   int64_t cycle_start_us, CycleResult& result);
   // Writes the in-memory checkpoint now.
   Status CommitNow();
 
@@ -101,7 +127,16 @@ class Poller {
   Backoff backoff_;
   bool loaded_ = false;
   std::optional<state::Checkpoint> checkpoint_;
-  bool dirty_ = false;  // checkpoint_ holds acknowledged progress not yet written.
+  bool dirty_ = false;       // checkpoint_ holds acknowledged progress not yet written.
+  state::SeenKeys seen_;     // With lookback: keys sent at or after the sweep position.
+  bool seen_dirty_ = false;  // seen_ holds keys not yet written (with the next checkpoint).
+  // Where fresh reads got to, and when they started: to tell how late a
+  // late event was (in memory only; bounded by the sweep window).
+  struct FreshRead {
+    int64_t up_to_us;
+    int64_t started_us;
+  };
+  std::deque<FreshRead> fresh_reads_;
   std::chrono::steady_clock::time_point last_commit_{};
 };
 

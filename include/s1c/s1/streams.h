@@ -3,6 +3,7 @@
 // (s1c/s1/page_api.h); adding a stream of an existing kind is adding a row.
 #pragma once
 
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -38,6 +39,7 @@ struct StreamSpec {
   // settings override. 0 / empty: the usual defaults and overrides apply.
   int default_poll_interval_seconds = 0;
   std::string_view default_start_from;
+  std::optional<int> default_lookback_seconds;
   // graphql only: the connection field under "data", and the built-in query
   // text (replaceable per stream with query_file).
   std::string_view connection;

@@ -1,8 +1,9 @@
 // FileStateStore: one JSON file per checkpoint at
 // <state_dir>/<console>/<name>.json, written atomically (temp file, fsync,
 // rename, directory fsync), mode 0600 in 0700 directories. Format:
-// {"version":1,"watermark":"...","boundary_keys":[...],"recent_keys":[...],
-//  "updated_at":"...","events_done":N}. A corrupt or unknown-version file is
+// {"version":1,"watermark":"...","boundary_keys":[...],"sweep_from":"...",
+//  "updated_at":"...","events_done":N}; the sweep's seen keys beside it in
+// <name>.seen (SeenKeys::Encode). A corrupt or unknown-version file is
 // a kCorrupt error naming the file (the CLI adds the command that resets
 // it), never a silent restart from scratch.
 #pragma once
@@ -27,13 +28,20 @@ class FileStateStore final : public StateStore {
 
   Result<std::optional<Checkpoint>> Load(std::string_view console, std::string_view name) override;
   Status Commit(std::string_view console, std::string_view name, const Checkpoint& cp) override;
+  Result<std::optional<SeenKeys>> LoadSeen(std::string_view console, std::string_view name,
+                                           size_t max_keys) override;
+  Status CommitSeen(std::string_view console, std::string_view name,
+                    const SeenKeys& seen) override;
   Status Reset(std::string_view console, std::string_view name) override;
   // Fails whole only when a directory cannot be read.
   Result<StateListing> List() override;
 
   std::filesystem::path PathFor(std::string_view console, std::string_view name) const;
+  std::filesystem::path SeenPathFor(std::string_view console, std::string_view name) const;
 
  private:
+  Status WriteAtomically(const std::filesystem::path& path, const std::string& text);
+
   files::PosixFileSystem posix_fs_;  // fs_ unless the caller passed one.
   std::filesystem::path dir_;
   files::FileSystem& fs_;

@@ -17,6 +17,10 @@ class MemStateStore : public StateStore {
   Result<std::optional<Checkpoint>> Load(std::string_view console,
                                          std::string_view name) override;
   Status Commit(std::string_view console, std::string_view name, const Checkpoint& cp) override;
+  Result<std::optional<SeenKeys>> LoadSeen(std::string_view console, std::string_view name,
+                                           size_t max_keys) override;
+  Status CommitSeen(std::string_view console, std::string_view name,
+                    const SeenKeys& seen) override;
   Status Reset(std::string_view console, std::string_view name) override;
   Result<StateListing> List() override;
 
@@ -27,6 +31,7 @@ class MemStateStore : public StateStore {
   using Key = std::pair<std::string, std::string>;  // (console, name)
   mutable std::mutex mu_;
   std::map<Key, Checkpoint> map_;
+  std::map<Key, SeenKeys> seen_;
   int commits_ = 0;
 };
 

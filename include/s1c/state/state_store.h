@@ -9,21 +9,18 @@
 #include <vector>
 
 #include "s1c/core/status.h"
+#include "s1c/state/seen_keys.h"
 
 namespace s1c::state {
-
-// A key seen inside the lookback window, kept so a re-read window does not
-// forward it twice.
-struct SeenKey {
-  std::string key;
-  int64_t time_us = 0;
-};
 
 struct Checkpoint {
   std::string watermark;                   // Time text exactly as the API wrote it.
   int64_t watermark_us = 0;                // The same, parsed.
   std::vector<std::string> boundary_keys;  // Keys already delivered at time == watermark.
-  std::vector<SeenKey> recent_keys;        // Lookback window keys (empty without lookback).
+  // The late-event sweep's position (docs/design.md section 4): every event
+  // older than this was read once it had settled (or swept). Unset in a
+  // checkpoint written before the sweep existed; it then starts at the watermark.
+  std::optional<int64_t> sweep_us;
   std::string updated_at;                  // When this checkpoint was written (ISO-8601).
   int64_t events_done = 0;                 // Running count, for backfill progress.
 };
@@ -57,7 +54,15 @@ class StateStore {
   virtual Result<std::optional<Checkpoint>> Load(std::string_view console, std::string_view name) = 0;
   // Durably replaces the checkpoint: when this returns Ok it survives a crash.
   virtual Status Commit(std::string_view console, std::string_view name, const Checkpoint& cp) = 0;
-  // Deletes a checkpoint. Ok if there was none.
+  // The keys the sweep must not send again (SeenKeys), kept beside the
+  // checkpoint (the poller writes them first, with each checkpoint that
+  // counts new events). nullopt when there is none; kCorrupt naming the file
+  // when it cannot be read.
+  virtual Result<std::optional<SeenKeys>> LoadSeen(std::string_view console, std::string_view name,
+                                                   size_t max_keys) = 0;
+  virtual Status CommitSeen(std::string_view console, std::string_view name,
+                            const SeenKeys& seen) = 0;
+  // Deletes a checkpoint and its seen keys. Ok if there was none.
   virtual Status Reset(std::string_view console, std::string_view name) = 0;
   // Every checkpoint, sorted by console then name. One that cannot be read
   // is reported in `errors`, never skipped, and the others are still listed;

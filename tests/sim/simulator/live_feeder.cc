@@ -35,7 +35,8 @@ void LiveFeeder::Emit(size_t stream, int64_t count) {
     const int64_t time = burst ? burst_time : clock_.NowMicros();
     LiveRow live = generator_.Live(store.spec().kind, time);
     if (options_.late_fraction > 0 && rng_.Chance(options_.late_fraction)) {
-      live.row.visible_from_us = time + options_.late_ms * 1000;
+      // Each late row its own delay, up to late_ms, as a console indexes.
+      live.row.visible_from_us = time + rng_.Between(1, std::max<int64_t>(1, options_.late_ms * 1000));
     }
     store.Add(std::move(live.row), live.supersedes);
     stats_.live_added.Add(std::string(store.spec().name));

@@ -98,7 +98,7 @@ void AddFlags(CLI::App& app, Flags& f) {
   app.add_option("--live-seconds", f.live_seconds,
                  "Live mode: stop adding rows after this many seconds (0 = never)");
   app.add_option("--late-ms", f.late_ms,
-                 "Live mode: late rows become visible this many ms after their time");
+                 "Live mode: late rows become visible up to this many ms after their time (uniform)");
   app.add_option("--late-fraction", f.late_fraction,
                  "Live mode: fraction of rows that are late (0..1)");
   app.add_option(

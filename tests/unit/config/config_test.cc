@@ -196,7 +196,7 @@ TEST_F(ConfigTest, DefaultsApplied) {
     EXPECT_EQ(s.poll_interval_seconds, 30);
     EXPECT_EQ(s.page_size, 1000);
     EXPECT_EQ(s.start_from, "24h");
-    EXPECT_EQ(s.lookback_seconds, 0);
+    EXPECT_EQ(s.lookback_seconds, 300);
   }
 }
 

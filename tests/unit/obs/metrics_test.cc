@@ -152,5 +152,23 @@ TEST(PrometheusTextParserTest, RejectsMalformedText) {
   EXPECT_TRUE(ParsePrometheusText("# TYPE a gauge\na{x=\"1\",y=\"\\n\"} 1.5e3\n").ok());
 }
 
+TEST(MetricsRegistryTest, HistogramRendersCumulativeBucketsSumAndCount) {
+  MetricsRegistry r;
+  auto& delay = r.AddHistogram("s1c_late_event_delay_seconds", "How late.", {"console"}, {1, 10});
+  delay.Observe({"eu"}, 0.5);
+  delay.Observe({"eu"}, 10);  // A bound is inclusive (le).
+  delay.Observe({"eu"}, 42);
+  EXPECT_EQ(r.Render(),
+            "# HELP s1c_late_event_delay_seconds How late.\n"
+            "# TYPE s1c_late_event_delay_seconds histogram\n"
+            "s1c_late_event_delay_seconds_bucket{console=\"eu\",le=\"1\"} 1\n"
+            "s1c_late_event_delay_seconds_bucket{console=\"eu\",le=\"10\"} 2\n"
+            "s1c_late_event_delay_seconds_bucket{console=\"eu\",le=\"+Inf\"} 3\n"
+            "s1c_late_event_delay_seconds_sum{console=\"eu\"} 52.5\n"
+            "s1c_late_event_delay_seconds_count{console=\"eu\"} 3\n");
+  EXPECT_TRUE(ParsePrometheusText(r.Render()).ok());
+  EXPECT_THROW(r.AddHistogram("bad_bounds", "x", {}, {10, 1}), std::invalid_argument);
+}
+
 }  // namespace
 }  // namespace s1c::obs

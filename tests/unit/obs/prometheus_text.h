@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <map>
 #include <optional>
 #include <set>
@@ -122,7 +123,15 @@ inline PromParse ParsePrometheusText(const std::string& text) {
     PromSample s;
     size_t i = ReadName(line, 0, /*colon=*/true, &s.name);
     if (i == std::string::npos) return fail("bad metric name");
-    if (!r.types.count(s.name)) return fail("sample before its TYPE line");
+    // A histogram's samples are <family>_bucket, _sum and _count.
+    std::string family = s.name;
+    for (const char* suffix : {"_bucket", "_sum", "_count"}) {
+      const std::string base =
+          s.name.substr(0, s.name.size() - std::min(s.name.size(), std::strlen(suffix)));
+      if (s.name.ends_with(suffix) && r.types.count(base) && r.types.at(base) == "histogram")
+        family = base;
+    }
+    if (!r.types.count(family)) return fail("sample before its TYPE line");
     if (i < line.size() && line[i] == '{') {
       ++i;
       while (i < line.size() && line[i] != '}') {

@@ -248,15 +248,48 @@ TEST_P(PollerTest, StartPointIsPinnedOnFirstRun) {
   EXPECT_EQ(source_.queries().back().since, FormatIsoTime(pinned));
 }
 
-TEST_P(PollerTest, LookbackCatchesLateEventsOnce) {
-  AddEvents(10);
-  PollerOptions o = Options();
-  o.lookback_seconds = 60;
-  Poller poller = MakePoller(o);
-  ASSERT_TRUE(poller.RunCycle(stop_.token()).ok());
-  source_.Add("late", kT0 + 5 * kSec + 1);  // Indexed late, behind the watermark.
-  AddEvents(2, 11);
-  ASSERT_TRUE(poller.RunCycle(stop_.token()).ok());
+// Late indexing (lookback_seconds): events near "now", so their windows are
+// still unsettled when read fresh. kNow is the fixture clock's start.
+class LateIndexingTest : public PollerTest {
+ protected:
+  static constexpr int64_t kNow = kT0 + 3600 * kSec;
+  PollerOptions LateOptions(int lookback_seconds = 60) {
+    PollerOptions o = Options();
+    o.start_from = FormatIsoTime(kNow - 30 * kSec);
+    o.lookback_seconds = lookback_seconds;
+    return o;
+  }
+  // n events, one a second, the first `ago` seconds before kNow.
+  void AddRecent(int n, int ago, const std::string& prefix = "e") {
+    for (int i = 0; i < n; ++i) source_.Add(prefix + std::to_string(i), kNow - (ago - i) * kSec);
+  }
+  // The queries that had an upper bound: the sweeps.
+  std::vector<s1::PageQuery> Sweeps() {
+    std::vector<s1::PageQuery> out;
+    for (const auto& q : source_.queries()) {
+      if (q.until) out.push_back(q);
+    }
+    return out;
+  }
+  state::Checkpoint Saved() { return **store_.Load("eu", GetParam()); }
+};
+
+TEST_P(LateIndexingTest, AnEventIndexedLateWithinTheWindowIsSentOnceByTheSweep) {
+  AddRecent(10, 20);  // kNow-20s .. kNow-11s
+  Poller poller = MakePoller(LateOptions(60));
+  auto first = poller.RunCycle(stop_.token());
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_TRUE(Sweeps().empty()) << "nothing has settled yet";
+  // Indexed now, 15 s after its time: behind the watermark, missed fresh.
+  source_.Add("late", kNow - 15 * kSec + 1);
+  AddRecent(2, 5, "f");
+  clock_.Advance(std::chrono::seconds(61));  // kNow-20s .. kNow-10s have settled.
+  auto second = poller.RunCycle(stop_.token());
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  EXPECT_EQ(second->late_events, 1);
+  ASSERT_EQ(second->late_delays_seconds.size(), 1u);
+  // The fresh read that missed it ran at kNow, 15 s after its time.
+  EXPECT_NEAR(second->late_delays_seconds[0], 15.0, 0.01);
   ASSERT_TRUE(poller.RunCycle(stop_.token()).ok());
   auto counts = Counts();
   EXPECT_EQ(counts.size(), 13u);
@@ -264,16 +297,80 @@ TEST_P(PollerTest, LookbackCatchesLateEventsOnce) {
   for (const auto& [k, n] : counts) EXPECT_EQ(n, 1) << k;
 }
 
-TEST_P(PollerTest, LookbackKeySetIsBounded) {
-  AddEvents(50);
-  PollerOptions o = Options();
-  o.lookback_seconds = 3600;
-  o.max_recent_keys = 20;
+TEST_P(LateIndexingTest, TheSweepReadsEachSettledWindowOnceAndResumesAfterARestart) {
+  AddRecent(10, 20);
+  int64_t position = 0;
+  {
+    Poller poller = MakePoller(LateOptions(60));
+    ASSERT_TRUE(poller.RunCycle(stop_.token()).ok());
+    EXPECT_EQ(*Saved().sweep_us, kNow - 30 * kSec) << "the start: nothing swept yet";
+    clock_.Advance(std::chrono::seconds(75));  // now - 60 s = kNow + 15 s, past the watermark.
+    ASSERT_TRUE(poller.RunCycle(stop_.token()).ok());
+    // Window [start, watermark) swept once; the position is the watermark.
+    ASSERT_EQ(Sweeps().size(), 1u);
+    EXPECT_EQ(Sweeps()[0].since, FormatIsoTime(kNow - 30 * kSec));
+    EXPECT_EQ(*ParseIsoTime(*Sweeps()[0].until), Saved().watermark_us);
+    EXPECT_EQ(*Saved().sweep_us, Saved().watermark_us);
+    // Fresh events, still unsettled: their keys are kept (and saved).
+    AddRecent(3, -70, "g");
+    ASSERT_TRUE(poller.RunCycle(stop_.token()).ok());
+    EXPECT_EQ(Sweeps().size(), 1u) << "nothing newly settled";
+    position = *Saved().sweep_us;
+    EXPECT_EQ(position, kNow + 15 * kSec) << "time read settled (before now - 60 s) needs no sweep";
+  }
+  // A restart, and a late event between g0 and g1.
+  source_.Add("late", kNow + 70 * kSec + 1);
+  clock_.Advance(std::chrono::seconds(120));
+  Poller restarted = MakePoller(LateOptions(60));
+  auto r = restarted.RunCycle(stop_.token());
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(Sweeps().size(), 2u);
+  EXPECT_EQ(*ParseIsoTime(Sweeps()[1].since), position) << "resumed where it was";
+  EXPECT_EQ(r->late_events, 1);
+  EXPECT_EQ(Counts().size(), 14u);
+  for (const auto& [k, n] : Counts()) EXPECT_EQ(n, 1) << k << ": the saved keys stop a resend";
+}
+
+TEST_P(LateIndexingTest, TimeAlreadySettledWhenReadIsNeverSwept) {
+  // Catching up (or a backfill of the past): events an hour old with a 60 s
+  // window are final when read, so they are read once.
+  AddEvents(30);
+  PollerOptions o = Options();  // start_from kT0
+  o.lookback_seconds = 60;
+  Poller late = MakePoller(o);
+  ASSERT_TRUE(late.RunCycle(stop_.token()).ok());
+  clock_.Advance(std::chrono::minutes(10));
+  ASSERT_TRUE(late.RunCycle(stop_.token()).ok());
+  EXPECT_TRUE(Sweeps().empty());
+  EXPECT_EQ(*Saved().sweep_us, Saved().watermark_us);
+  EXPECT_EQ(sink_.accepted().size(), 30u);
+}
+
+TEST_P(LateIndexingTest, AnEventIndexedLaterThanTheWindowIsCountedNowhere) {
+  // Documented: the sweep reads a window once, when it is lookback_seconds
+  // old; an event indexed after that is not collected.
+  AddRecent(5, 20);
+  Poller poller = MakePoller(LateOptions(60));
+  ASSERT_TRUE(poller.RunCycle(stop_.token()).ok());
+  clock_.Advance(std::chrono::seconds(120));
+  ASSERT_TRUE(poller.RunCycle(stop_.token()).ok());  // Swept.
+  source_.Add("too-late", kNow - 18 * kSec + 1);
+  clock_.Advance(std::chrono::seconds(60));
+  auto r = poller.RunCycle(stop_.token());
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->late_events, 0);
+  EXPECT_EQ(Counts().count(Key("too-late")), 0u);
+}
+
+TEST_P(LateIndexingTest, SeenKeysAreBoundedAndPersisted) {
+  AddRecent(50, 25);
+  PollerOptions o = LateOptions(3600);
+  o.max_seen_keys = 20;
   Poller poller = MakePoller(o);
   ASSERT_TRUE(poller.RunCycle(stop_.token()).ok());
-  auto cp = store_.Load("eu", GetParam());
-  EXPECT_EQ((*cp)->recent_keys.size(), 20u);
-  EXPECT_EQ((*cp)->recent_keys.back().key, Key("e50"));
+  auto seen = store_.LoadSeen("eu", GetParam(), 1000);
+  ASSERT_TRUE(seen.ok() && seen->has_value());
+  EXPECT_EQ((*seen)->size(), 20u);
 }
 
 TEST_P(PollerTest, NextPageIsFetchedWhileOneIsDeliveredAndCommitsStayInOrder) {
@@ -364,6 +461,8 @@ std::vector<std::string> StreamNames() {
 }
 
 INSTANTIATE_TEST_SUITE_P(AllStreams, PollerTest, ::testing::ValuesIn(StreamNames()),
+                         [](const auto& info) { return info.param; });
+INSTANTIATE_TEST_SUITE_P(EveryStream, LateIndexingTest, ::testing::ValuesIn(StreamNames()),
                          [](const auto& info) { return info.param; });
 
 }  // namespace

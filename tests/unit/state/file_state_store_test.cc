@@ -22,7 +22,7 @@ Checkpoint Sample() {
   cp.watermark = "2026-01-01T00:26:06.581343Z";
   cp.watermark_us = 1767227166581343;
   cp.boundary_keys = {"1456081014700765184", "1456198914547777536@2026-01-01T08:14:36.461243Z"};
-  cp.recent_keys = {{"k1", 1767227166000000}, {"k\"2\xc3\xa9", 1767227166581343}};
+  cp.sweep_us = 1767227106581343;
   cp.updated_at = "2026-01-01T00:30:00.000000Z";
   cp.events_done = 12345;
   return cp;
@@ -32,11 +32,7 @@ void ExpectSame(const Checkpoint& a, const Checkpoint& b) {
   EXPECT_EQ(a.watermark, b.watermark);
   EXPECT_EQ(a.watermark_us, b.watermark_us);
   EXPECT_EQ(a.boundary_keys, b.boundary_keys);
-  ASSERT_EQ(a.recent_keys.size(), b.recent_keys.size());
-  for (size_t i = 0; i < a.recent_keys.size(); ++i) {
-    EXPECT_EQ(a.recent_keys[i].key, b.recent_keys[i].key);
-    EXPECT_EQ(a.recent_keys[i].time_us, b.recent_keys[i].time_us);
-  }
+  EXPECT_EQ(a.sweep_us, b.sweep_us);
   EXPECT_EQ(a.updated_at, b.updated_at);
   EXPECT_EQ(a.events_done, b.events_done);
 }
@@ -96,7 +92,7 @@ TEST_F(FileStateStoreTest, RoundTrip) {
   next.watermark = "2026-01-01T01:00:00.000001Z";
   next.watermark_us = 1767229200000001;
   next.boundary_keys = {"x"};
-  next.recent_keys.clear();
+  next.sweep_us.reset();
   ASSERT_TRUE(store.Commit("eu-prod", "activities", next).ok());
   cp = store.Load("eu-prod", "activities");
   ASSERT_TRUE(cp.ok() && cp->has_value());
@@ -130,7 +126,7 @@ TEST_F(FileStateStoreTest, FileFormatIsVersionedJson) {
       text.rfind("{\n  \"version\": 1,\n  \"watermark\": \"2026-01-01T00:26:06.581343Z\",", 0), 0u)
       << text;
   EXPECT_NE(text.find("\"boundary_keys\""), std::string::npos);
-  EXPECT_NE(text.find("\"recent_keys\""), std::string::npos);
+  EXPECT_NE(text.find("\"sweep_from\": \"2026-01-01T00:25:06.581343Z\""), std::string::npos);
   EXPECT_NE(text.find("\"updated_at\""), std::string::npos);
   EXPECT_NE(text.find("\"events_done\": 12345"), std::string::npos);
   Result<Checkpoint> back = DecodeCheckpoint(text, "mem");
@@ -152,7 +148,7 @@ TEST_F(FileStateStoreTest, DecodeAcceptsMinimalFile) {
   Result<Checkpoint> cp = DecodeCheckpoint(
       R"({"version":1,"watermark":"2026-01-01T00:00:00Z","boundary_keys":[]})", "mem");
   ASSERT_TRUE(cp.ok()) << cp.status().ToString();
-  EXPECT_TRUE(cp->recent_keys.empty());
+  EXPECT_FALSE(cp->sweep_us.has_value());
   EXPECT_EQ(cp->events_done, 0);
 }
 
@@ -200,8 +196,8 @@ TEST_F(FileStateStoreTest, UnknownVersionAndWrongShapesAreCorrupt) {
        "\"watermark\": not an ISO-8601 time"},
       {R"({"version":1,"watermark":"2026-01-01T00:00:00Z"})", "\"boundary_keys\" is not an array"},
       {R"({"version":1,"watermark":"2026-01-01T00:00:00Z","boundary_keys":[1]})", "non-string"},
-      {R"({"version":1,"watermark":"2026-01-01T00:00:00Z","boundary_keys":[],"recent_keys":[["k",1]]})",
-       "recent_keys"},
+      {R"({"version":1,"watermark":"2026-01-01T00:00:00Z","boundary_keys":[],"sweep_from":5})",
+       "sweep_from"},
       {R"({"version":1,"watermark":"2026-01-01T00:00:00Z","boundary_keys":[],"events_done":-1})",
        "events_done"},
       {R"({"version":1,"watermark":"2026-01-01T00:00:00Z","boundary_keys":[],"updated_at":7})",
@@ -401,6 +397,35 @@ TEST_F(FileStateStoreTest, FailedDirectoryFsyncFailsAReset) {
   EXPECT_EQ(store.Reset("eu", "threats").code(), StatusCode::kIo);
   fs.fail_dir_syncs = 1;
   EXPECT_TRUE(store.Reset("eu", "threats").ok());  // Nothing left to delete, nothing to sync.
+}
+
+TEST_F(FileStateStoreTest, SeenKeysLiveBesideTheCheckpointAndGoWithAReset) {
+  FileStateStore store(dir_);
+  SeenKeys seen(100);
+  seen.Add("k1", 1767227166000000);
+  seen.Add("k2", 1767227166581343);
+  ASSERT_TRUE(store.Commit("eu", "threats", Sample()).ok());
+  ASSERT_TRUE(store.CommitSeen("eu", "threats", seen).ok());
+  EXPECT_EQ(FilesIn(dir_ / "eu"), (std::set<std::string>{"threats.json", "threats.seen"}));
+  auto back = store.LoadSeen("eu", "threats", 100);
+  ASSERT_TRUE(back.ok() && back->has_value());
+  EXPECT_TRUE((*back)->Contains("k2", 1767227166581343));
+  // Not a checkpoint: List shows the stream once.
+  EXPECT_EQ(store.List()->entries.size(), 1u);
+  ASSERT_TRUE(store.Reset("eu", "threats").ok());
+  EXPECT_TRUE(FilesIn(dir_ / "eu").empty());
+  EXPECT_FALSE(store.LoadSeen("eu", "threats", 100)->has_value());
+}
+
+TEST_F(FileStateStoreTest, ACorruptSeenFileIsReportedWithItsName) {
+  FileStateStore store(dir_);
+  fs::create_directories(dir_ / "eu");
+  std::ofstream(dir_ / "eu" / "threats.seen") << "{\"version\":1,\"count\":3}";
+  auto seen = store.LoadSeen("eu", "threats", 100);
+  ASSERT_FALSE(seen.ok());
+  EXPECT_EQ(seen.status().code(), StatusCode::kCorrupt);
+  EXPECT_NE(seen.status().message().find((dir_ / "eu" / "threats.seen").string()),
+            std::string::npos);
 }
 
 }  // namespace
