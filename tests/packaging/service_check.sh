@@ -4,7 +4,8 @@
 # administrator would, against the SentinelOne simulator and the intake sink
 # running on the host (host network), starts it with the installed unit and
 # checks it works inside its sandbox: READY (Type=notify), /healthz, the user
-# it runs as, the state files it writes, reload and a clean stop.
+# it runs as, the state files it writes, reload, a restart by an upgrade, a
+# clean stop; then that a purge removes the enabled service.
 #   service_check.sh SIM_URL SINK_URL
 # Secrets come from an EnvironmentFile=: LoadCredential= needs POSIX ACLs on
 # /run, which this sandbox's kernel does not give (a DynamicUser= unit fails
@@ -24,6 +25,10 @@ check() {
   shift
   if "$@"; then ok "$what"; else fail "$what"; fi
 }
+
+# The image's policy-rc.d (made for `podman build`, where nothing may start)
+# would keep the postinst from restarting the service: a booted host has none.
+rm -f /usr/sbin/policy-rc.d
 
 cat >/etc/s1-collector/config.json <<EOF
 {
@@ -74,9 +79,23 @@ check "its checkpoints are s1-collector's, mode 0600" \
   test "$(stat -c '%U %a' /var/lib/s1-collector/lab/activities.json 2>&1)" = "s1-collector 600"
 check "systemctl reload (SIGHUP) keeps it running" \
   bash -c 'systemctl reload s1-collector && sleep 1 && systemctl is-active --quiet s1-collector'
+echo "---- upgrade while it runs (apt-get install --reinstall)"
+pid_before=$(systemctl show -P MainPID s1-collector)
+check "apt-get install --reinstall" bash -c \
+  'cd /pkg && apt-get install -y -qq --reinstall ./s1-collector_*.deb >/tmp/apt.log 2>&1'
+check "the postinst restarted the running service" \
+  bash -c "systemctl is-active --quiet s1-collector && [ \"\$(systemctl show -P MainPID s1-collector)\" != $pid_before ]"
 check "systemctl stop" systemctl stop s1-collector
 check "it exited 0" test "$(systemctl show -P ExecMainStatus s1-collector)" = 0
 journalctl -u s1-collector -o cat --no-pager | tail -4
+
+echo "---- apt-get purge of the enabled service"
+check "apt-get purge" bash -c 'apt-get purge -y -qq s1-collector >/tmp/apt.log 2>&1'
+check "the link of systemctl enable is gone" \
+  test ! -e /etc/systemd/system/multi-user.target.wants/s1-collector.service
+check "the state directory is gone" test ! -e /var/lib/s1-collector
+check "systemd no longer knows the unit" \
+  bash -c '[ "$(systemctl show -P LoadState s1-collector)" = not-found ]'
 
 if [ "$failures" -gt 0 ]; then
   journalctl -u s1-collector -o cat --no-pager >&2
