@@ -15,6 +15,15 @@ bool Contains(const std::vector<std::string>& names, const std::string& name) {
   return std::find(names.begin(), names.end(), name) != names.end();
 }
 
+// Whether the store already holds the entry's seen keys (a bundle without
+// any leaves the store's alone).
+bool SameSeen(state::StateStore& store, const BundleEntry& e) {
+  if (!e.seen) return true;
+  Result<std::optional<state::SeenKeys>> here =
+      store.LoadSeen(e.console, e.name, state::SeenKeys::kDefaultMaxKeys);
+  return here.ok() && here->has_value() && (*here)->Encode() == e.seen->Encode();
+}
+
 }  // namespace
 
 Result<StateBundle> CollectBundle(state::StateStore& store,
@@ -35,8 +44,20 @@ Result<StateBundle> CollectBundle(state::StateStore& store,
   bundle.exported_at = std::move(exported_at);
   bundle.source = std::move(source);
   bundle.consoles = consoles;
-  for (state::StateEntry& entry : listing->entries) {
-    if (Contains(consoles, entry.console)) bundle.entries.push_back(std::move(entry));
+  for (state::StateEntry& e : listing->entries) {
+    if (!Contains(consoles, e.console)) continue;
+    Result<std::optional<state::SeenKeys>> seen =
+        store.LoadSeen(e.console, e.name, state::SeenKeys::kDefaultMaxKeys);
+    if (!seen.ok()) {
+      unreadable.push_back(seen.status().message());
+      continue;
+    }
+    bundle.entries.push_back({e.console, e.name, std::move(e.checkpoint), std::move(*seen)});
+  }
+  if (!unreadable.empty()) {
+    return Corrupt(std::to_string(unreadable.size()) +
+                   " seen-key file(s) of these consoles cannot be read, so they cannot be moved: " +
+                   Join(unreadable, "; "));
   }
   return bundle;
 }
@@ -49,13 +70,14 @@ std::string EncodeBundle(const StateBundle& bundle) {
   doc["source"] = bundle.source;
   doc["consoles"] = bundle.consoles;
   OrderedJson checkpoints = OrderedJson::array();
-  for (const state::StateEntry& e : bundle.entries) {
-    // The checkpoint file's own JSON, so the bundle carries every field the
-    // store writes. EncodeCheckpoint replaced invalid UTF-8, so it parses.
-    checkpoints.push_back(
-        OrderedJson{{"console", e.console},
-                    {"name", e.name},
-                    {"checkpoint", OrderedJson::parse(state::EncodeCheckpoint(e.checkpoint))}});
+  for (const BundleEntry& e : bundle.entries) {
+    // The files' own JSON, so the bundle carries every field the store
+    // writes. EncodeCheckpoint replaced invalid UTF-8, so it parses.
+    OrderedJson item{{"console", e.console},
+                     {"name", e.name},
+                     {"checkpoint", OrderedJson::parse(state::EncodeCheckpoint(e.checkpoint))}};
+    if (e.seen) item["seen"] = OrderedJson::parse(e.seen->Encode());
+    checkpoints.push_back(std::move(item));
   }
   doc["checkpoints"] = std::move(checkpoints);
   return doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
@@ -99,7 +121,7 @@ Result<StateBundle> DecodeBundle(std::string_view text, std::string_view source)
           !item["checkpoint"].is_object()) {
         return bad("a \"checkpoints\" entry is not {\"console\", \"name\", \"checkpoint\"}");
       }
-      state::StateEntry entry;
+      BundleEntry entry;
       entry.console = item["console"].get<std::string>();
       entry.name = item["name"].get<std::string>();
       if (!Contains(bundle.consoles, entry.console)) {
@@ -110,6 +132,13 @@ Result<StateBundle> DecodeBundle(std::string_view text, std::string_view source)
           item["checkpoint"].dump(), where + " (" + entry.console + "/" + entry.name + ")");
       if (!cp.ok()) return InvalidArgument(cp.status().message());
       entry.checkpoint = std::move(*cp);
+      if (const auto seen = item.find("seen"); seen != item.end()) {
+        Result<state::SeenKeys> keys = state::SeenKeys::Decode(
+            seen->dump(), where + " (" + entry.console + "/" + entry.name + " seen keys)",
+            state::SeenKeys::kDefaultMaxKeys);
+        if (!keys.ok()) return InvalidArgument(keys.status().message());
+        entry.seen = std::move(*keys);
+      }
       bundle.entries.push_back(std::move(entry));
     }
     return bundle;
@@ -150,7 +179,7 @@ bool Writes(ImportAction action) {
 std::vector<ImportStep> PlanImport(state::StateStore& store, const StateBundle& bundle,
                                    bool force) {
   std::vector<ImportStep> steps;
-  for (const state::StateEntry& e : bundle.entries) {
+  for (const BundleEntry& e : bundle.entries) {
     ImportStep step;
     step.console = e.console;
     step.name = e.name;
@@ -168,7 +197,8 @@ std::vector<ImportStep> PlanImport(state::StateStore& store, const StateBundle& 
         // The bundle would move this checkpoint back: its events would be
         // sent again. Most likely the bundle is stale, or goes the wrong way.
         step.action = force ? ImportAction::kOverwriteNewer : ImportAction::kRefuseNewer;
-      } else if (state::EncodeCheckpoint(here) == state::EncodeCheckpoint(e.checkpoint)) {
+      } else if (state::EncodeCheckpoint(here) == state::EncodeCheckpoint(e.checkpoint) &&
+                 SameSeen(store, e)) {
         step.action = ImportAction::kUnchanged;
       } else {
         step.action = ImportAction::kReplace;
@@ -192,7 +222,14 @@ Status ApplyImport(state::StateStore& store, const StateBundle& bundle,
   }
   for (size_t i = 0; i < steps.size(); ++i) {
     if (!Writes(steps[i].action)) continue;
-    const state::StateEntry& e = bundle.entries[i];
+    const BundleEntry& e = bundle.entries[i];
+    // Seen keys first, as the poller writes them: a crash in between leaves
+    // newer keys beside the old checkpoint, which only means fewer re-sends.
+    if (e.seen) {
+      if (Status st = store.CommitSeen(e.console, e.name, *e.seen); !st.ok()) {
+        return st.Annotate("importing the seen keys of " + e.console + "/" + e.name);
+      }
+    }
     if (Status st = store.Commit(e.console, e.name, e.checkpoint); !st.ok()) {
       return st.Annotate("importing " + e.console + "/" + e.name);
     }

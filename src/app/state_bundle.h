@@ -7,16 +7,20 @@
 //    "exported_at": "<ISO time>", "source": "<state_dir>",
 //    "consoles": ["eu-prod", ...],                 // what was asked for
 //    "checkpoints": [{"console": "eu-prod", "name": "activities",
-//                     "checkpoint": {<the checkpoint file's own JSON>}}, ...]}
+//                     "checkpoint": {<the checkpoint file's own JSON>},
+//                     "seen": {<its seen keys' own JSON>}}, ...]}   // "seen" when there are
 //
 // Each checkpoint is carried in the state store's own file format
-// (state::EncodeCheckpoint / DecodeCheckpoint), so a bundle holds whatever a
-// checkpoint file holds, and an import validates it as a load would.
+// (state::EncodeCheckpoint / DecodeCheckpoint), with the late-event sweep's
+// seen keys beside it (state::SeenKeys, design.md section 4): without them
+// the sweep on the new host would send the last lookback window again. An
+// import validates both as a load would.
 //
 // Only the StateStore interface is used: works on a FileStateStore or a
 // MemStateStore. Pure functions of their arguments; thread-safe as the store is.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,16 +33,25 @@ namespace s1c::app {
 inline constexpr std::string_view kBundleFormat = "s1-collector-state-bundle";
 inline constexpr int kBundleVersion = 1;
 
-struct StateBundle {
-  std::string exported_at;                 // ISO-8601, when it was written.
-  std::string source;                      // Where it came from (a state_dir), for humans.
-  std::vector<std::string> consoles;       // The consoles exported, with checkpoints or not.
-  std::vector<state::StateEntry> entries;  // Every checkpoint of those consoles, sorted.
+// One checkpoint of a bundle.
+struct BundleEntry {
+  std::string console;
+  std::string name;  // Stream name, or a backfill checkpoint's name.
+  state::Checkpoint checkpoint;
+  std::optional<state::SeenKeys> seen;  // Its seen keys, when the store had them.
 };
 
-// Every checkpoint (streams and backfills) of `consoles` in `store`. Fails,
-// naming each file, when one of them cannot be read: a bundle never leaves a
-// checkpoint behind silently. Fails whole when the store cannot be listed.
+struct StateBundle {
+  std::string exported_at;            // ISO-8601, when it was written.
+  std::string source;                 // Where it came from (a state_dir), for humans.
+  std::vector<std::string> consoles;  // The consoles exported, with checkpoints or not.
+  std::vector<BundleEntry> entries;   // Every checkpoint of those consoles, sorted.
+};
+
+// Every checkpoint (streams and backfills) of `consoles` in `store`, with
+// its seen keys. Fails, naming each file, when one of them cannot be read: a
+// bundle never leaves a checkpoint behind silently. Fails whole when the
+// store cannot be listed.
 Result<StateBundle> CollectBundle(state::StateStore& store,
                                   const std::vector<std::string>& consoles, std::string source,
                                   std::string exported_at);
@@ -53,7 +66,7 @@ Result<StateBundle> DecodeBundle(std::string_view text, std::string_view source)
 enum class ImportAction {
   kCreate,              // None there: written.
   kReplace,             // An older one (watermark before the bundle's), or as old: replaced.
-  kUnchanged,           // The same checkpoint: nothing to write.
+  kUnchanged,           // The same checkpoint (and seen keys): nothing to write.
   kRefuseNewer,         // A newer one (watermark after the bundle's): kept, import refused.
   kRefuseUnreadable,    // An unreadable one: kept, import refused.
   kOverwriteNewer,      // A newer one, replaced because of force.
@@ -79,8 +92,8 @@ struct ImportStep {
 std::vector<ImportStep> PlanImport(state::StateStore& store, const StateBundle& bundle, bool force);
 
 // Writes every checkpoint of `bundle` whose step writes (each commit is
-// atomic and durable). REQUIRES: `steps` is PlanImport(store, bundle, ...)
-// and none is refused: a refused plan is not applied at all (returns
+// atomic and durable), its seen keys first as the poller does. REQUIRES: `steps` is
+// PlanImport(store, bundle, ...) and none is refused: a refused plan is not applied at all (returns
 // kInvalidArgument, writes nothing). Stops at the first failed commit; the
 // ones before it stay written (running the import again finishes it).
 Status ApplyImport(state::StateStore& store, const StateBundle& bundle,

@@ -134,7 +134,7 @@ int RunStateExport(const config::Config& config, const StateOptions& o) {
                o.file.empty() || o.file == "-" ? "" : " to ", o.file == "-" ? "" : o.file.c_str());
   for (const std::string& console : consoles) {
     std::vector<std::string> names;
-    for (const state::StateEntry& e : bundle->entries) {
+    for (const BundleEntry& e : bundle->entries) {
       if (e.console == console) names.push_back(e.name + " (" + e.checkpoint.watermark + ")");
     }
     std::fprintf(stderr, "  %s: %s\n", console.c_str(),
@@ -196,9 +196,8 @@ int RunStateImport(const config::Config& config, const StateOptions& o) {
   if (steps.empty()) rows.push_back({"  (none)", "", "", ""});
   std::fputs(FormatTable(rows).c_str(), stdout);
   for (const std::string& console : bundle->consoles) {
-    const bool has =
-        std::any_of(bundle->entries.begin(), bundle->entries.end(),
-                    [&console](const state::StateEntry& e) { return e.console == console; });
+    const bool has = std::any_of(bundle->entries.begin(), bundle->entries.end(),
+                                 [&console](const BundleEntry& e) { return e.console == console; });
     if (!has)
       std::printf("  %s: no checkpoints in the bundle (starts from start_from)\n", console.c_str());
   }

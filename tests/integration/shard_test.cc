@@ -289,9 +289,17 @@ TEST_F(ShardTest, TwelveConsolesOverThreeProcessesThenResizedToFourWithTrafficFl
     ASSERT_EQ(import_run.Wait(seconds(60)).value_or(-1), 0) << import_run.Output();
   }
   for (const json& m : moves) {
-    EXPECT_TRUE(std::filesystem::exists(dir_.path() / "state-3" / m["console"].get<std::string>() /
-                                        "activities.json"))
-        << m["console"];
+    // Each moved checkpoint, and the late-event sweep's seen keys beside it,
+    // is on the new shard's state_dir, as it was on the old one.
+    const std::string console = m["console"];
+    const auto from = dir_.path() / ("state-" + std::to_string(m["from"].get<int>())) / console;
+    const auto to = dir_.path() / "state-3" / console;
+    for (const char* file :
+         {"activities.json", "threats.json", "activities.seen", "threats.seen"}) {
+      EXPECT_EQ(std::filesystem::exists(to / file), std::filesystem::exists(from / file))
+          << console << "/" << file;
+    }
+    EXPECT_TRUE(std::filesystem::exists(to / "activities.json")) << console;
   }
 
   for (int i = 0; i < 4; ++i) fleet.push_back(StartShard(i, 4));

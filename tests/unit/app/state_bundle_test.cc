@@ -39,6 +39,10 @@ class StateBundleTest : public ::testing::Test {
         source_.Commit("eu", "backfill-activities-20260101T000000Z-20260201T000000Z", kOlder).ok());
     ASSERT_TRUE(source_.Commit("us", "activities", kOlder).ok());
     ASSERT_TRUE(source_.Commit("apac", "activities", kOlder).ok());
+    // The late-event sweep's keys of eu/activities (design.md section 4).
+    seen_.Add("id-1", kNewer.watermark_us - 1000);
+    seen_.Add("id-2", kNewer.watermark_us);
+    ASSERT_TRUE(source_.CommitSeen("eu", "activities", seen_).ok());
   }
 
   StateBundle Export(const std::vector<std::string>& consoles) {
@@ -51,6 +55,7 @@ class StateBundleTest : public ::testing::Test {
     return *decoded;
   }
 
+  state::SeenKeys seen_;
   testing::MemStateStore source_;
   testing::MemStateStore target_;
 };
@@ -77,6 +82,14 @@ TEST_F(StateBundleTest, RoundTripMovesEveryCheckpointOfTheChosenConsolesOnly) {
     EXPECT_EQ(state::EncodeCheckpoint(e.checkpoint), state::EncodeCheckpoint(**original))
         << e.console << "/" << e.name;
   }
+  // The seen keys came along: the sweep on the new host does not send the
+  // last lookback window again.
+  Result<std::optional<state::SeenKeys>> seen =
+      target_.LoadSeen("eu", "activities", state::SeenKeys::kDefaultMaxKeys);
+  ASSERT_TRUE(seen.ok() && seen->has_value());
+  EXPECT_EQ((*seen)->Encode(), seen_.Encode());
+  EXPECT_TRUE((*seen)->Contains("id-2", kNewer.watermark_us));
+  EXPECT_FALSE(target_.LoadSeen("us", "activities", 10)->has_value());
 
   // The same bundle again: nothing to write.
   for (const ImportStep& s : PlanImport(target_, bundle, false)) {
@@ -206,7 +219,7 @@ TEST_F(StateBundleFileTest, UnreadableCheckpointHereIsRefusedUnlessForced) {
   Corrupt("eu", "activities");
   StateBundle bundle;
   bundle.consoles = {"eu"};
-  bundle.entries.push_back({"eu", "activities", kNewer});
+  bundle.entries.push_back({"eu", "activities", kNewer, std::nullopt});
   std::vector<ImportStep> steps = PlanImport(store, bundle, false);
   ASSERT_EQ(steps.size(), 1u);
   EXPECT_EQ(steps[0].action, ImportAction::kRefuseUnreadable);
