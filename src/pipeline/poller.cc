@@ -173,9 +173,10 @@ Result<CycleResult> Poller::RunCycle(const StopToken& stop, const ProgressFn& pr
   if (lookback_us > 0 && sweep_end > *cp.sweep_us) {
     query.since = FormatIsoTime(*cp.sweep_us);
     query.until = FormatIsoTime(sweep_end);
+    sweep_window_ = {*cp.sweep_us, sweep_end};
     status = Scan(ScanKind::kSweep, query, now_us, stop, progress, result);
     if (status.ok() && result.caught_up) {
-      cp.sweep_us = sweep_end;
+      cp.sweep_us = std::max(*cp.sweep_us, sweep_end);
       seen_.ForgetBefore(sweep_end);
       dirty_ = true;
     }
@@ -301,6 +302,13 @@ Status Poller::Scan(ScanKind kind, const s1::PageQuery& query, int64_t cycle_sta
     to_send.reserve(page.events.size());
     int64_t page_last_us = 0;
     for (const auto& e : page.events) {
+      // A sweep owns [start, end) exactly: an API that widens a bound (the
+      // GraphQL API takes whole milliseconds) returns events on either side
+      // that an earlier sweep or the fresh read handles.
+      if (kind == ScanKind::kSweep &&
+          (e.time_us < sweep_window_.first || e.time_us >= sweep_window_.second)) {
+        continue;
+      }
       page_last_us = std::max(page_last_us, e.time_us);
       const bool at_boundary =
           kind == ScanKind::kFresh && e.time_us == cp.watermark_us && boundary.count(e.key) > 0;

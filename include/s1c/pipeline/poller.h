@@ -20,6 +20,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "s1c/core/backoff.h"
@@ -137,6 +138,7 @@ class Poller {
     int64_t started_us;
   };
   std::deque<FreshRead> fresh_reads_;
+  std::pair<int64_t, int64_t> sweep_window_{0, 0};  // [start, end) of the sweep in progress.
   std::chrono::steady_clock::time_point last_commit_{};
 };
 

@@ -153,6 +153,8 @@ class FakePageSource final : public s1::PageSource {
   }
   // Every page points to the same cursor (an API cursor loop).
   bool loop_cursor = false;
+  // Bounds widened to whole milliseconds, as the GraphQL API takes them.
+  bool whole_ms_bounds = false;
 
   Result<s1::Page> FetchPage(const s1::StreamSpec& spec, const s1::PageQuery& q) override {
     std::lock_guard<std::mutex> lock(mu_);
@@ -165,8 +167,12 @@ class FakePageSource final : public s1::PageSource {
     }
     Result<const StreamPages*> pages = PagesFor(spec);
     if (!pages.ok()) return pages.status();
-    const int64_t since = *ParseIsoTime(q.since);
-    const int64_t until = q.until ? *ParseIsoTime(*q.until) : INT64_MAX;
+    int64_t since = *ParseIsoTime(q.since);
+    int64_t until = q.until ? *ParseIsoTime(*q.until) : INT64_MAX;
+    if (whole_ms_bounds) {
+      since -= since % 1000;
+      if (until != INT64_MAX && until % 1000 != 0) until += 1000 - until % 1000;
+    }
     struct Match {
       const Stored* event;
       int64_t time_us;  // As the page shows it.

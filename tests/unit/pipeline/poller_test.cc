@@ -362,6 +362,23 @@ TEST_P(LateIndexingTest, AnEventIndexedLaterThanTheWindowIsCountedNowhere) {
   EXPECT_EQ(Counts().count(Key("too-late")), 0u);
 }
 
+TEST_P(LateIndexingTest, ASweepSendsNothingOutsideItsWindowWhenTheApiWidensIt) {
+  source_.whole_ms_bounds = true;
+  PollerOptions o = LateOptions(60);
+  o.start_from = FormatIsoTime(kNow - 30 * kSec + 500);  // Inside a millisecond.
+  source_.Add("edge", kNow - 30 * kSec);  // Before the start, in its millisecond.
+  AddRecent(5, 20);
+  Poller poller = MakePoller(o);
+  ASSERT_TRUE(poller.RunCycle(stop_.token()).ok());
+  clock_.Advance(std::chrono::seconds(120));
+  auto r = poller.RunCycle(stop_.token());
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(Sweeps().size(), 1u);
+  EXPECT_EQ(r->late_events, 0);
+  EXPECT_EQ(Counts().size(), 6u);
+  for (const auto& [k, n] : Counts()) EXPECT_EQ(n, 1) << k;
+}
+
 TEST_P(LateIndexingTest, SeenKeysAreBoundedAndPersisted) {
   AddRecent(50, 25);
   PollerOptions o = LateOptions(3600);
