@@ -10,6 +10,7 @@
 
 #include "command_text.h"
 #include "exit_codes.h"
+#include "fd_limit.h"
 #include "instrumentation.h"
 #include "runtime.h"
 #include "s1c/core/files.h"
@@ -108,6 +109,23 @@ Status CheckStateDir(const std::string& dir) {
   return Status::Ok();
 }
 
+// Raises the open-file limit and says when the fleet needs more than that.
+void CheckFdLimit(const config::Config& config) {
+  Result<FdRaise> raised = RaiseFdLimit();
+  if (!raised.ok()) {
+    spdlog::warn("Could not raise the open-file limit. error=\"{}\"", raised.status().message());
+    return;
+  }
+  if (raised->after.soft != raised->before.soft) {
+    spdlog::info("Raised the open-file limit to the hard limit. soft_before={} soft={} hard={}",
+                 raised->before.soft, raised->after.soft, raised->after.hard);
+  }
+  const uint64_t needed = DescriptorsNeeded(config);
+  if (auto problem = FdLimitProblem(needed, raised->after, config.consoles.size())) {
+    spdlog::error("{}", *problem);
+  }
+}
+
 // "6 streams: 6 ok, 0 failing; 12345 events forwarded" for systemctl status.
 std::string StatusLine(const obs::HealthReport& report, double forwarded) {
   const size_t ok = report.healthy_count();
@@ -138,6 +156,7 @@ int RunDaemon(const RunOptions& options, StopSource stop, HangupRelay& hangup) {
     spdlog::error("State directory is not usable. {}", st.message());
     return kExitConfig;
   }
+  CheckFdLimit(*config);
 
   obs::SystemdNotifier notifier;
   obs::MetricsRegistry registry;
