@@ -49,7 +49,7 @@ if [ -f "$shared_build" ]; then
     --ulimit "nproc=$nproc_limit:$nproc_limit")
 fi
 
-tag=localhost/s1-collector-package-test:latest
+tag=localhost/s1-collector-package-test:$$
 name=s1c-package-test-$$
 context=$(mktemp -d)
 pids=()
