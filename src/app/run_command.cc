@@ -20,6 +20,7 @@
 #include "s1c/obs/service_notify.h"
 #include "s1c/obs/status_server.h"
 #include "s1c/sched/scheduler.h"
+#include "s1c/sched/startup_spread.h"
 #include "s1c/sched/stream_task.h"
 #include "shard.h"
 #include "stream_pipeline.h"
@@ -34,6 +35,9 @@ constexpr int kMaxWorkers = 32;
 // The scheduler's heartbeat task runs this often; the systemd watchdog is
 // fed only while it keeps running (obs::ServiceMonitor).
 constexpr std::chrono::milliseconds kHeartbeatInterval{1000};
+
+// A large fleet's first token-expiry checks are spread over this window.
+constexpr std::chrono::milliseconds kTokenCheckSpread{60000};
 
 // Logs what each stream does. Thread-safe (spdlog is).
 class LoggingObserver final : public sched::StreamObserver {
@@ -182,7 +186,10 @@ int RunDaemon(const RunOptions& options, StopSource stop, HangupRelay& hangup) {
   // One more worker per auxiliary task (heartbeat, token probes) so they do
   // not wait behind the streams while there are at most kMaxWorkers of them.
   const int aux_tasks = 1 + (options.once ? 0 : static_cast<int>(runtime.consoles().size()));
-  sched::Scheduler scheduler(runtime.clock(), std::min(kMaxWorkers, stream_count) + aux_tasks);
+  const int workers = std::min(kMaxWorkers, stream_count);
+  sched::Scheduler scheduler(runtime.clock(), workers + aux_tasks);
+  size_t stream_index = 0;
+  size_t console_index = 0;
 
   std::vector<std::unique_ptr<ConsolePageSource>> sources;
   std::vector<StreamSlot> slots;
@@ -210,21 +217,30 @@ int RunDaemon(const RunOptions& options, StopSource stop, HangupRelay& hangup) {
       if (auto cp = slot.poller->Checkpoint(); cp.ok() && cp->has_value()) {
         observer.SetWatermark(cc.name, stream.name, (*cp)->watermark_us);
       }
-      scheduler.Add(cc.name + "/" + stream.name,
-                    [task = slot.task.get(), &health, console_name = cc.name,
-                     stream_name = stream.name](const StopToken& s) {
-                      health.CycleStarted(console_name, stream_name);
-                      const auto next = (*task)(s);
-                      health.CycleEnded(console_name, stream_name);
-                      return next;
-                    });
+      scheduler.Add(
+          cc.name + "/" + stream.name,
+          [task = slot.task.get(), &health, console_name = cc.name,
+           stream_name = stream.name](const StopToken& s) {
+            health.CycleStarted(console_name, stream_name);
+            const auto next = (*task)(s);
+            health.CycleEnded(console_name, stream_name);
+            return next;
+          },
+          // run --once drains everything as fast as it can.
+          options.once ? std::chrono::milliseconds(0)
+                       : sched::StartupDelay(stream_index++, static_cast<size_t>(stream_count),
+                                             static_cast<size_t>(workers),
+                                             pipeline.task_options.poll_interval));
       slots.push_back(std::move(slot));
     }
     if (!options.once) {
       probes.push_back(
           std::make_unique<TokenExpiryProbe>(*console.client, runtime.clock(), cc.name, metrics));
-      scheduler.Add("token-expiry/" + cc.name,
-                    [probe = probes.back().get()](const StopToken&) { return (*probe)(); });
+      scheduler.Add(
+          "token-expiry/" + cc.name,
+          [probe = probes.back().get()](const StopToken&) { return (*probe)(); },
+          sched::StartupDelay(console_index++, runtime.consoles().size(),
+                              static_cast<size_t>(workers), kTokenCheckSpread));
     }
   }
   heartbeat.Beat();
