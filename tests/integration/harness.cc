@@ -10,6 +10,7 @@
 #include <fstream>
 #include <map>
 #include <random>
+#include <regex>
 #include <sstream>
 #include <thread>
 
@@ -175,6 +176,21 @@ bool WaitFor(const std::function<bool()>& done, std::chrono::milliseconds timeou
     if (std::chrono::steady_clock::now() >= deadline) return false;
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
+}
+
+int MetricsPort(Process& collector) {
+  int port = 0;
+  WaitFor(
+      [&] {
+        std::smatch m;
+        const std::string out = collector.Output();
+        if (std::regex_search(out, m, std::regex("address=127\\.0\\.0\\.1:([0-9]+)"))) {
+          port = std::stoi(m[1]);
+        }
+        return port != 0 || !collector.Running();
+      },
+      std::chrono::seconds(60));
+  return port;
 }
 
 Comparison CompareEvents(const std::vector<std::string>& expected,

@@ -87,6 +87,11 @@ std::string SinkBinary();
 // Polls `done` every 50 ms until true or `timeout`; returns its last value.
 bool WaitFor(const std::function<bool()>& done, std::chrono::milliseconds timeout);
 
+// The port of a running collector's metrics server, from its log line
+// "Metrics server listening. address=127.0.0.1:PORT" (metrics.listen
+// 127.0.0.1:0); 0 when it exits or a minute passes without one.
+int MetricsPort(Process& collector);
+
 // Redaction checks (docs/security.md). Returns "<where>: <secret>" for every
 // secret found in `text`, in order; empty when none is there.
 std::vector<std::string> FindSecrets(std::string_view text, const std::vector<std::string>& secrets,

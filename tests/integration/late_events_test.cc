@@ -58,10 +58,9 @@ Comparison Compare(Fixture& f, Server& sim, const std::string& label) {
 
 // s1c_late_events_total of a running collector, summed over its series.
 int64_t LateEventsFound(Process& collector) {
-  std::smatch m;
-  const std::string out = collector.Output();
-  if (!std::regex_search(out, m, std::regex("address=127\\.0\\.0\\.1:([0-9]+)"))) return -1;
-  const std::string metrics = HttpGet(std::stoi(m[1]), "/metrics");
+  const int port = MetricsPort(collector);
+  if (port == 0) return -1;
+  const std::string metrics = HttpGet(port, "/metrics");
   int64_t n = 0;
   const std::regex line("s1c_late_events_total\\{[^}]*\\} ([0-9]+)");
   for (auto it = std::sregex_iterator(metrics.begin(), metrics.end(), line);

@@ -49,22 +49,6 @@ bool WaitForHealth(int port, int status, std::chrono::seconds timeout, Reply* he
       timeout);
 }
 
-// The port from "Metrics server listening. address=127.0.0.1:PORT".
-int MetricsPort(Process& collector) {
-  int port = 0;
-  WaitFor(
-      [&] {
-        std::smatch m;
-        const std::string out = collector.Output();
-        if (std::regex_search(out, m, std::regex("address=127\\.0\\.0\\.1:([0-9]+)"))) {
-          port = std::stoi(m[1]);
-        }
-        return port != 0 || !collector.Running();
-      },
-      std::chrono::seconds(30));
-  return port;
-}
-
 json Config(const std::filesystem::path& dir, const Server& sim, const Server& sink) {
   return json{
       {"state_dir", (dir / "state").string()},

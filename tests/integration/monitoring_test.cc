@@ -227,22 +227,6 @@ Exported ParseExposition(const std::string& text) {
   return out;
 }
 
-// The port from "Metrics server listening. address=127.0.0.1:PORT".
-int MetricsPort(Process& collector) {
-  int port = 0;
-  WaitFor(
-      [&] {
-        std::smatch m;
-        const std::string out = collector.Output();
-        if (std::regex_search(out, m, std::regex("address=127\\.0\\.0\\.1:([0-9]+)"))) {
-          port = std::stoi(m[1]);
-        }
-        return port != 0 || !collector.Running();
-      },
-      std::chrono::seconds(30));
-  return port;
-}
-
 TEST(MonitoringTest, LexerFindsMetricsAndLabels) {
   const Uses u = ParsePromql(
       "sum by (job, console) (rate(a_total{code=~\"4..\", code!~\"408|429\"}[10m])) > 0\n"

@@ -63,22 +63,6 @@ std::set<std::string> OwnedPerCheckConfig(const std::filesystem::path& config, i
   return owned;
 }
 
-// The port from "Metrics server listening. address=127.0.0.1:PORT".
-int MetricsPort(Process& collector) {
-  int port = 0;
-  WaitFor(
-      [&] {
-        std::smatch m;
-        const std::string out = collector.Output();
-        if (std::regex_search(out, m, std::regex("address=127\\.0\\.0\\.1:([0-9]+)"))) {
-          port = std::stoi(m[1]);
-        }
-        return port != 0 || !collector.Running();
-      },
-      seconds(60));
-  return port;
-}
-
 class ShardTest : public ::testing::Test {
  protected:
   void SetUp() override {
