@@ -78,11 +78,11 @@ class ShardTest : public ::testing::Test {
       // Every process's token is valid on every console: nothing but the
       // shard assignment keeps a process away from a console.
       std::vector<std::string> args = {"--seed",         std::to_string(c + 1),
-                                       "--activities",   "300",
-                                       "--threats",      "30",
+                                       "--activities",   "100",
+                                       "--threats",      "10",
                                        "--start",        "2026-01-01T00:00:00Z",
                                        "--span-seconds", "86400",
-                                       "--live-rate",    "5",
+                                       "--live-rate",    "3",
                                        "--threads",      "4"};
       for (int p = 0; p < 4; ++p) {
         args.push_back("--token");
