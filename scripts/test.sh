@@ -75,7 +75,9 @@ if [ "$PACKAGE" = 1 ] || command -v podman >/dev/null; then
   BUILD_DIR="$BUILD_DIR" tests/packaging/install_test.sh
   rc=$?
   set -e
-  if [ "$rc" = 77 ] && [ "$PACKAGE" = 0 ]; then
+  if [ "$rc" = 77 ]; then
+    # The machine cannot run it (no podman, not root, no base image): said
+    # above, and not a failure of the package.
     echo "test.sh: the package install test was skipped (see above)"
   elif [ "$rc" != 0 ]; then
     exit "$rc"
