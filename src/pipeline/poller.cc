@@ -68,6 +68,7 @@ bool Advance(state::Checkpoint& cp, const std::vector<const s1::RawEvent*>& deli
 Poller::Poller(PollerOptions options, s1::PageSource& source, intake::EventSink& sink,
                state::StateStore& store, Clock& clock, UniformRandom random)
     : options_(std::move(options)),
+      lookback_us_(int64_t{options_.lookback_seconds} * kMicrosPerSecond),
       source_(source),
       sink_(sink),
       store_(store),
@@ -104,7 +105,7 @@ Status Poller::EnsureLoaded() {
   // A checkpoint from before the sweep: nothing of its past is known to need one.
   if (!checkpoint_->sweep_us) checkpoint_->sweep_us = checkpoint_->watermark_us;
   seen_ = state::SeenKeys(options_.max_seen_keys);
-  if (options_.lookback_seconds > 0) {
+  if (lookback_us_ > 0) {
     auto seen = store_.LoadSeen(options_.console, options_.state_name, options_.max_seen_keys);
     if (!seen.ok() && seen.status().code() != StatusCode::kCorrupt) return seen.status();
     if (!seen.ok()) {
@@ -153,7 +154,6 @@ Result<CycleResult> Poller::RunCycle(const StopToken& stop, const ProgressFn& pr
   S1C_RETURN_IF_ERROR(EnsureLoaded());
   state::Checkpoint& cp = *checkpoint_;
   const int64_t now_us = clock_.NowMicros();
-  const int64_t lookback_us = int64_t{options_.lookback_seconds} * kMicrosPerSecond;
   std::optional<int64_t> until_us;
   if (options_.until) {
     Result<int64_t> parsed = ParseIsoTime(*options_.until);
@@ -168,13 +168,13 @@ Result<CycleResult> Poller::RunCycle(const StopToken& stop, const ProgressFn& pr
   Status status;
   // The sweep first: it brings its position up to the settled line, so the
   // fresh read after it knows whether it reads settled time (no sweep needed).
-  int64_t sweep_end = std::min(now_us - lookback_us, cp.watermark_us);
+  int64_t sweep_end = std::min(now_us - lookback_us_, cp.watermark_us);
   if (until_us) sweep_end = std::min(sweep_end, *until_us);
-  if (lookback_us > 0 && sweep_end > *cp.sweep_us) {
+  if (lookback_us_ > 0 && sweep_end > *cp.sweep_us) {
     query.since = FormatIsoTime(*cp.sweep_us);
     query.until = FormatIsoTime(sweep_end);
-    sweep_window_ = {*cp.sweep_us, sweep_end};
-    status = Scan(ScanKind::kSweep, query, now_us, stop, progress, result);
+    status =
+        Scan(ScanKind::kSweep, query, {*cp.sweep_us, sweep_end}, now_us, stop, progress, result);
     if (status.ok() && result.caught_up) {
       cp.sweep_us = std::max(*cp.sweep_us, sweep_end);
       seen_.ForgetBefore(sweep_end);
@@ -185,7 +185,7 @@ Result<CycleResult> Poller::RunCycle(const StopToken& stop, const ProgressFn& pr
   if (status.ok()) {
     query.since = cp.watermark;
     query.until = options_.until;
-    status = Scan(ScanKind::kFresh, query, now_us, stop, progress, result);
+    status = Scan(ScanKind::kFresh, query, {}, now_us, stop, progress, result);
   }
   // Whatever ended the cycle, acknowledged progress is written before returning.
   if (dirty_) {
@@ -199,13 +199,14 @@ Result<CycleResult> Poller::RunCycle(const StopToken& stop, const ProgressFn& pr
 void Poller::OnDelivered(ScanKind kind, const std::vector<const s1::RawEvent*>& delivered,
                          int64_t cycle_start_us, CycleResult& result) {
   state::Checkpoint& cp = *checkpoint_;
-  const int64_t lookback_us = int64_t{options_.lookback_seconds} * kMicrosPerSecond;
   if (kind == ScanKind::kSweep) {
     cp.events_done += static_cast<int64_t>(delivered.size());
     result.late_events += static_cast<int64_t>(delivered.size());
     for (const auto* e : delivered) {
-      auto read = std::find_if(fresh_reads_.begin(), fresh_reads_.end(),
-                               [e](const FreshRead& r) { return r.up_to_us >= e->time_us; });
+      // The first fresh read that got past the event's time.
+      auto read = std::lower_bound(
+          fresh_reads_.begin(), fresh_reads_.end(), e->time_us,
+          [](const FreshRead& r, int64_t time_us) { return r.up_to_us < time_us; });
       if (read != fresh_reads_.end() && read->started_us >= e->time_us) {
         result.late_delays_seconds.push_back(static_cast<double>(read->started_us - e->time_us) /
                                              kMicrosPerSecond);
@@ -221,15 +222,16 @@ void Poller::OnDelivered(ScanKind kind, const std::vector<const s1::RawEvent*>& 
     }
     // Time this read passed while it was already settled needs no sweep, if
     // no earlier window still waits for one.
-    if (lookback_us == 0 || *cp.sweep_us >= watermark_before) {
-      cp.sweep_us = std::max(*cp.sweep_us, std::min(cycle_start_us - lookback_us, cp.watermark_us));
+    if (lookback_us_ == 0 || *cp.sweep_us >= watermark_before) {
+      cp.sweep_us =
+          std::max(*cp.sweep_us, std::min(cycle_start_us - lookback_us_, cp.watermark_us));
     }
-    if (lookback_us > 0 && cp.watermark_us > watermark_before) {
+    if (lookback_us_ > 0 && cp.watermark_us > watermark_before) {
       if (fresh_reads_.size() >= kMaxCursorsRemembered) fresh_reads_.pop_front();
       fresh_reads_.push_back({cp.watermark_us, cycle_start_us});
     }
   }
-  if (lookback_us == 0) return;
+  if (lookback_us_ == 0) return;
   bool dropped = false;
   for (const auto* e : delivered) {
     if (e->time_us >= *cp.sweep_us) dropped = !seen_.Add(e->key, e->time_us) || dropped;
@@ -247,11 +249,11 @@ void Poller::OnDelivered(ScanKind kind, const std::vector<const s1::RawEvent*>& 
   }
 }
 
-Status Poller::Scan(ScanKind kind, const s1::PageQuery& query, int64_t cycle_start_us,
-                    const StopToken& stop, const ProgressFn& progress, CycleResult& result) {
+Status Poller::Scan(ScanKind kind, const s1::PageQuery& query, TimeRange owned,
+                    int64_t cycle_start_us, const StopToken& stop, const ProgressFn& progress,
+                    CycleResult& result) {
   state::Checkpoint& cp = *checkpoint_;
   const s1::StreamSpec& spec = *options_.spec;
-  const bool use_seen = options_.lookback_seconds > 0;
 
   // What was already delivered at the watermark. Kept in sync with `cp` as
   // pages are committed.
@@ -302,17 +304,14 @@ Status Poller::Scan(ScanKind kind, const s1::PageQuery& query, int64_t cycle_sta
     to_send.reserve(page.events.size());
     int64_t page_last_us = 0;
     for (const auto& e : page.events) {
-      // A sweep owns [start, end) exactly: an API that widens a bound (the
-      // GraphQL API takes whole milliseconds) returns events on either side
+      // An API that widens a bound (the GraphQL API takes whole
+      // milliseconds) returns events on either side of a sweep's window
       // that an earlier sweep or the fresh read handles.
-      if (kind == ScanKind::kSweep &&
-          (e.time_us < sweep_window_.first || e.time_us >= sweep_window_.second)) {
-        continue;
-      }
+      if (e.time_us < owned.from_us || e.time_us >= owned.to_us) continue;
       page_last_us = std::max(page_last_us, e.time_us);
       const bool at_boundary =
           kind == ScanKind::kFresh && e.time_us == cp.watermark_us && boundary.count(e.key) > 0;
-      if (at_boundary || (use_seen && seen_.Contains(e.key, e.time_us))) {
+      if (at_boundary || (lookback_us_ > 0 && seen_.Contains(e.key, e.time_us))) {
         ++result.events_skipped;
       } else {
         to_send.push_back(&e);

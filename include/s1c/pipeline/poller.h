@@ -20,7 +20,6 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <utility>
 #include <vector>
 
 #include "s1c/core/backoff.h"
@@ -109,10 +108,16 @@ class Poller {
  private:
   enum class ScanKind { kFresh, kSweep };
   Status EnsureLoaded();
+  // Event times a scan owns, [from_us, to_us): a sweep owns exactly its
+  // window, even where the API widens the bounds it was asked for.
+  struct TimeRange {
+    int64_t from_us = INT64_MIN;
+    int64_t to_us = INT64_MAX;
+  };
   // Reads pages from `query` until the end, the page budget or a stop,
   // delivering what was not sent before and moving the checkpoint (the
   // watermark for a fresh read, the sweep position for a sweep).
-  Status Scan(ScanKind kind, const s1::PageQuery& query, int64_t cycle_start_us,
+  Status Scan(ScanKind kind, const s1::PageQuery& query, TimeRange owned, int64_t cycle_start_us,
               const StopToken& stop, const ProgressFn& progress, CycleResult& result);
   // Moves the checkpoint past the delivered events of a page.
   void OnDelivered(ScanKind kind, const std::vector<const s1::RawEvent*>& delivered,
@@ -121,6 +126,7 @@ class Poller {
   Status CommitNow();
 
   PollerOptions options_;
+  const int64_t lookback_us_;  // options_.lookback_seconds, in µs; 0: no sweep.
   s1::PageSource& source_;
   intake::EventSink& sink_;
   state::StateStore& store_;
@@ -137,8 +143,7 @@ class Poller {
     int64_t up_to_us;
     int64_t started_us;
   };
-  std::deque<FreshRead> fresh_reads_;
-  std::pair<int64_t, int64_t> sweep_window_{0, 0};  // [start, end) of the sweep in progress.
+  std::deque<FreshRead> fresh_reads_;  // Ascending: the watermark only moves forward.
   std::chrono::steady_clock::time_point last_commit_{};
 };
 
