@@ -46,13 +46,6 @@ Keys KeysAt(Where where) {
   return keys;
 }
 
-const Option* AnyLevel(std::string_view key) {
-  for (const Option& o : Options()) {
-    if (o.key == key) return &o;
-  }
-  return nullptr;
-}
-
 bool Contains(const Keys& keys, std::string_view k) {
   return std::find(keys.begin(), keys.end(), k) != keys.end();
 }
@@ -157,7 +150,7 @@ std::optional<std::string_view> Suggest(std::string_view key, const Keys& candid
 
 // Says where a key that is valid elsewhere belongs, or "".
 std::string WhereHint(std::string_view key, Where where) {
-  const Option* o = AnyLevel(key);
+  const Option* o = FindOption(key);
   if (o == nullptr || o->levels.Has(where)) return "";
   const std::string k = "\"" + std::string(key) + "\"";
   if (o->inherited()) {
@@ -175,8 +168,8 @@ std::string WhereHint(std::string_view key, Where where) {
     return k + " is set " + places;
   }
   if (o->levels.Has(Where::kTop)) return k + " is a top-level key";
-  return k + " belongs in " + o->DottedName().substr(0, o->DottedName().find('.')) + " (" +
-         o->DottedName() + ")";
+  const std::string dotted = o->DottedName();  // "log.level"
+  return k + " belongs in " + dotted.substr(0, dotted.find('.')) + " (" + dotted + ")";
 }
 
 // Every key of every level, for suggestions across levels.
@@ -485,7 +478,7 @@ class Checker {
   void ReadEnum(const json& obj, std::string_view parent, std::string_view key, std::string* out) {
     const json* v = Find(obj, key);
     if (v == nullptr) return;
-    const Option& o = *AnyLevel(key);
+    const Option& o = *FindOption(key);
     const Keys options(o.choices.begin(), o.choices.end());
     if (!v->is_string() || !Contains(options, v->get_ref<const std::string&>())) {
       Error(Child(std::string(parent), key),

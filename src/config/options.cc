@@ -195,8 +195,13 @@ std::string Option::DocDefault() const {
 std::span<const Option> Options() { return kOptions; }
 
 const Option* FindOption(std::string_view key, Where where) {
+  const Option* o = FindOption(key);
+  return o != nullptr && o->levels.Has(where) ? o : nullptr;
+}
+
+const Option* FindOption(std::string_view key) {
   for (const Option& o : kOptions) {
-    if (o.key == key && o.levels.Has(where)) return &o;
+    if (o.key == key) return &o;
   }
   return nullptr;
 }

@@ -96,6 +96,8 @@ std::span<const Option> Options();
 
 // The option `key` where it is allowed at `where`, or nullptr.
 const Option* FindOption(std::string_view key, Where where);
+// The option `key` at whatever level it is allowed (keys are unique), or nullptr.
+const Option* FindOption(std::string_view key);
 
 // "defaults, console, stream": the levels in the docs' words.
 std::string LevelsText(Levels levels);
