@@ -28,9 +28,9 @@
 namespace s1c::app {
 namespace {
 
-// Enough workers that slow consoles (a request can take up to its timeout)
-// do not hold up the others, without one thread per stream for big installs.
-constexpr int kMaxWorkers = 32;
+// A fleet up to this many streams (or consoles, for the token checks) starts
+// polling at once; a larger one spreads its first polls over the interval.
+constexpr size_t kStartTogether = 32;
 
 // The scheduler's heartbeat task runs this often; the systemd watchdog is
 // fed only while it keeps running (obs::ServiceMonitor).
@@ -179,15 +179,11 @@ int RunDaemon(const RunOptions& options, StopSource stop, HangupRelay& hangup) {
   MetricsObserver observer(metrics, registry, health, runtime.clock(), logging);
   obs::Heartbeat heartbeat(runtime.clock());
 
-  int stream_count = 0;
+  size_t stream_count = 0;
   for (const auto& console : runtime.consoles()) {
     for (const auto& stream : console.config->streams) stream_count += stream.enabled ? 1 : 0;
   }
-  // One more worker per auxiliary task (heartbeat, token probes) so they do
-  // not wait behind the streams while there are at most kMaxWorkers of them.
-  const int aux_tasks = 1 + (options.once ? 0 : static_cast<int>(runtime.consoles().size()));
-  const int workers = std::min(kMaxWorkers, stream_count);
-  sched::Scheduler scheduler(runtime.clock(), workers + aux_tasks);
+  sched::Scheduler scheduler(runtime.clock());
   size_t stream_index = 0;
   size_t console_index = 0;
 
@@ -228,8 +224,7 @@ int RunDaemon(const RunOptions& options, StopSource stop, HangupRelay& hangup) {
           },
           // run --once drains everything as fast as it can.
           options.once ? std::chrono::milliseconds(0)
-                       : sched::StartupDelay(stream_index++, static_cast<size_t>(stream_count),
-                                             static_cast<size_t>(workers),
+                       : sched::StartupDelay(stream_index++, stream_count, kStartTogether,
                                              pipeline.task_options.poll_interval));
       slots.push_back(std::move(slot));
     }
@@ -239,8 +234,8 @@ int RunDaemon(const RunOptions& options, StopSource stop, HangupRelay& hangup) {
       scheduler.Add(
           "token-expiry/" + cc.name,
           [probe = probes.back().get()](const StopToken&) { return (*probe)(); },
-          sched::StartupDelay(console_index++, runtime.consoles().size(),
-                              static_cast<size_t>(workers), kTokenCheckSpread));
+          sched::StartupDelay(console_index++, runtime.consoles().size(), kStartTogether,
+                              kTokenCheckSpread));
     }
   }
   heartbeat.Beat();

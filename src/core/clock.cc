@@ -1,5 +1,7 @@
 #include "s1c/core/clock.h"
 
+#include "s1c/core/fiber.h"
+
 namespace s1c {
 
 int64_t SystemClock::NowMicros() const {
@@ -13,7 +15,10 @@ std::chrono::steady_clock::time_point SystemClock::MonotonicNow() const {
 }
 
 bool SystemClock::SleepFor(std::chrono::milliseconds d, const StopToken& stop) {
-  return !stop.state().WaitUntil(std::chrono::steady_clock::now() + d);
+  const auto deadline = std::chrono::steady_clock::now() + d;
+  // On a fiber, only the fiber waits: its thread runs the others meanwhile.
+  if (fiber::Fiber::Current() != nullptr) return fiber::SleepUntil(deadline, stop);
+  return !stop.state().WaitUntil(deadline);
 }
 
 void SystemClock::WaitUntil(std::unique_lock<std::mutex>& lock, std::condition_variable_any& cv,

@@ -7,6 +7,8 @@ namespace s1c::pipeline::internal {
 PagePrefetcher::PagePrefetcher(FetchFn fetch) : fetch_(std::move(fetch)) {}
 
 PagePrefetcher::~PagePrefetcher() {
+  // Its fiber uses this object until it sets `done`.
+  if (fiber_fetch_) fiber_fetch_->done.Wait();
   {
     std::lock_guard<std::mutex> lock(mu_);
     quit_ = true;
@@ -16,11 +18,19 @@ PagePrefetcher::~PagePrefetcher() {
 }
 
 void PagePrefetcher::Start(s1::PageQuery query) {
+  pending_ = true;
+  if (fiber::Fiber* self = fiber::Fiber::Current()) {
+    fiber_fetch_ = std::make_unique<FiberFetch>();
+    self->host().Spawn([this, fetch = fiber_fetch_.get(), q = std::move(query)] {
+      fetch->page = fetch_(q);
+      fetch->done.Set();
+    });
+    return;
+  }
   {
     std::lock_guard<std::mutex> lock(mu_);
     query_ = std::move(query);
   }
-  pending_ = true;
   if (!thread_.joinable()) {
     thread_ = std::thread([this] { Loop(); });
   } else {
@@ -29,6 +39,13 @@ void PagePrefetcher::Start(s1::PageQuery query) {
 }
 
 Result<s1::Page> PagePrefetcher::Take() {
+  if (fiber_fetch_) {
+    fiber_fetch_->done.Wait();
+    Result<s1::Page> page = std::move(*fiber_fetch_->page);
+    fiber_fetch_.reset();
+    pending_ = false;
+    return page;
+  }
   std::unique_lock<std::mutex> lock(mu_);
   cv_.wait(lock, [this] { return page_.has_value(); });
   Result<s1::Page> page = std::move(*page_);

@@ -4,18 +4,28 @@
 
 namespace s1c::sched {
 
-Scheduler::Scheduler(Clock& clock, int workers) : clock_(clock), workers_(std::max(1, workers)) {}
+Scheduler::Scheduler(Clock& clock) : clock_(clock) {}
+
+Scheduler::~Scheduler() {
+  // Run returns only once every fiber ended; any left were never started.
+  for (fiber::Fiber* f : fibers_) delete f;
+}
 
 void Scheduler::Add(std::string name, TaskFn fn, std::chrono::milliseconds first_delay) {
   std::lock_guard<std::mutex> lock(mu_);
   tasks_.push_back({std::move(name), std::move(fn)});
   queue_.push({clock_.MonotonicNow() + first_delay, next_seq_++, tasks_.size() - 1});
-  timer_cv_.notify_one();
+  cv_.notify_one();
 }
 
 size_t Scheduler::task_count() const {
   std::lock_guard<std::mutex> lock(mu_);
   return tasks_.size();
+}
+
+size_t Scheduler::fiber_count() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return fibers_.size();
 }
 
 void Scheduler::WakeAll() {
@@ -32,7 +42,7 @@ void Scheduler::WakeAll() {
     e.seq = next_seq_++;
     queue_.push(e);
   }
-  timer_cv_.notify_one();
+  cv_.notify_one();
 }
 
 std::optional<std::chrono::steady_clock::time_point> Scheduler::NextDue() const {
@@ -46,72 +56,146 @@ std::chrono::milliseconds Scheduler::MaxLateness() const {
   return max_lateness_;
 }
 
-void Scheduler::RunTopLocked(std::unique_lock<std::mutex>& lock, const StopToken& stop) {
+Scheduler::Entry Scheduler::PopDueLocked() {
   const Entry entry = queue_.top();
   queue_.pop();
-  const auto now = clock_.MonotonicNow();
-  max_lateness_ = std::max(max_lateness_,
-                           std::chrono::duration_cast<std::chrono::milliseconds>(now - entry.due));
-  TaskFn& fn = tasks_[entry.task].fn;  // tasks_ does not change once running.
-  lock.unlock();
+  max_lateness_ =
+      std::max(max_lateness_, std::chrono::duration_cast<std::chrono::milliseconds>(
+                                  clock_.MonotonicNow() - entry.due));
+  return entry;
+}
+
+void Scheduler::RunTask(size_t index, const StopToken& stop) {
+  const TaskFn& fn = tasks_[index].fn;  // tasks_ does not change once running.
   const std::chrono::milliseconds delay = fn(stop);
-  lock.lock();
-  queue_.push({clock_.MonotonicNow() + delay, next_seq_++, entry.task});
-  timer_cv_.notify_one();  // It may now be the earliest.
+  std::lock_guard<std::mutex> lock(mu_);
+  queue_.push({clock_.MonotonicNow() + delay, next_seq_++, index});
+  cv_.notify_one();  // It may now be the earliest.
 }
 
 std::optional<std::string> Scheduler::RunDueTask(const StopToken& stop) {
-  std::unique_lock<std::mutex> lock(mu_);
-  if (queue_.empty() || queue_.top().due > clock_.MonotonicNow()) return std::nullopt;
-  std::string name = tasks_[queue_.top().task].name;
-  RunTopLocked(lock, stop);
-  return name;
-}
-
-void Scheduler::Worker(const StopToken& stop) {
-  // One idle worker at a time watches the clock for the earliest task (the
-  // timer); the others sleep until handed that watch. So an idle daemon with
-  // a hundred streams wakes once per due task, not once per worker.
-  std::unique_lock<std::mutex> lock(mu_);
-  while (!stop.StopRequested()) {
-    const auto now = clock_.MonotonicNow();
-    if (!queue_.empty() && queue_.top().due <= now) {
-      // Hand the watch on before running, so the next due task is not
-      // left waiting for this one to finish.
-      if (!timer_taken_) idle_cv_.notify_one();
-      RunTopLocked(lock, stop);
-      continue;
-    }
-    if (timer_taken_) {
-      idle_cv_.wait(lock);
-      continue;
-    }
-    timer_taken_ = true;
-    if (queue_.empty()) {
-      timer_cv_.wait(lock);
-    } else {
-      clock_.WaitUntil(lock, timer_cv_, queue_.top().due);
-    }
-    timer_taken_ = false;
-  }
-}
-
-void Scheduler::Run(const StopToken& stop) {
-  std::vector<std::thread> threads;
-  const int n = std::min<int>(workers_, static_cast<int>(std::max<size_t>(1, task_count())));
-  threads.reserve(n);
-  for (int i = 0; i < n; ++i) threads.emplace_back([this, &stop] { Worker(stop); });
-  // Workers sleep on the queue's condition variables, not on the stop token:
-  // this thread waits for the stop and wakes them all. That wait has no
-  // deadline, so it needs no clock.
-  while (!stop.state().WaitUntil(std::chrono::steady_clock::time_point::max())) {
-  }
+  size_t index;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    timer_cv_.notify_all();
-    idle_cv_.notify_all();
+    if (queue_.empty() || queue_.top().due > clock_.MonotonicNow()) return std::nullopt;
+    index = PopDueLocked().task;
   }
-  for (auto& t : threads) t.join();
+  RunTask(index, stop);
+  return tasks_[index].name;
+}
+
+void Scheduler::WakeLocked(fiber::Fiber& f) {
+  f.park.parked = false;
+  ready_.push_back(&f);
+  cv_.notify_one();
+}
+
+void Scheduler::Park(fiber::Fiber& self, std::chrono::steady_clock::time_point deadline) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (self.park.permit) {
+      self.park.permit = false;
+      return;
+    }
+    self.park.parked = true;
+    self.park.seq = next_seq_++;
+    if (deadline != std::chrono::steady_clock::time_point::max()) {
+      timers_.push({deadline, self.park.seq, &self});
+    }
+  }
+  // Run's loop is this thread: it cannot resume `self` before this returns.
+  self.Suspend();
+}
+
+void Scheduler::Unpark(fiber::Fiber& f) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (f.park.parked) {
+    WakeLocked(f);
+  } else {
+    f.park.permit = true;
+  }
+}
+
+void Scheduler::Spawn(std::function<void()> fn) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto* f = new fiber::Fiber(*this, std::move(fn));
+  fibers_.insert(f);
+  ready_.push_back(f);
+}
+
+std::chrono::steady_clock::time_point Scheduler::Now() const { return clock_.MonotonicNow(); }
+
+void Scheduler::Run(const StopToken& stop) {
+  // The loop sleeps on cv_, not on the stop token: this thread waits for
+  // the stop and wakes it. That wait has no deadline, so it needs no clock.
+  std::thread stop_watch([this, &stop] {
+    while (!stop.state().WaitUntil(std::chrono::steady_clock::time_point::max())) {
+    }
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+    cv_.notify_one();
+  });
+
+  std::unique_lock<std::mutex> lock(mu_);
+  bool woke_parked = false;
+  while (true) {
+    if (stopping_ && !woke_parked) {
+      // Sleeps and backoffs end early; a fiber waiting for a transfer parks
+      // again until its transport, stopped too, ends it.
+      woke_parked = true;
+      for (fiber::Fiber* f : fibers_) {
+        if (f->park.parked) WakeLocked(*f);
+      }
+    }
+    const auto now = clock_.MonotonicNow();
+    while (!timers_.empty()) {
+      const Timer t = timers_.top();
+      // Stale when the fiber was woken otherwise (and perhaps ended since):
+      // dropped, so the loop does not wake for it.
+      const bool stale = fibers_.count(t.fiber) == 0 || !t.fiber->park.parked ||
+                         t.fiber->park.seq != t.seq;
+      if (!stale && t.deadline > now) break;
+      timers_.pop();
+      if (!stale) WakeLocked(*t.fiber);
+    }
+    if (!ready_.empty()) {
+      std::vector<fiber::Fiber*> batch;
+      batch.swap(ready_);
+      lock.unlock();
+      for (fiber::Fiber* f : batch) {
+        f->Resume();
+        if (f->finished()) {
+          {
+            std::lock_guard<std::mutex> erase(mu_);
+            fibers_.erase(f);
+          }
+          delete f;
+        }
+      }
+      lock.lock();
+      continue;
+    }
+    if (stopping_ && fibers_.empty()) break;
+    if (!stopping_ && !queue_.empty() && queue_.top().due <= now) {
+      while (!queue_.empty() && queue_.top().due <= now) {
+        const size_t task = PopDueLocked().task;
+        auto* f = new fiber::Fiber(*this, [this, task, &stop] { RunTask(task, stop); });
+        fibers_.insert(f);
+        ready_.push_back(f);
+      }
+      continue;
+    }
+    auto deadline = std::chrono::steady_clock::time_point::max();
+    if (!stopping_ && !queue_.empty()) deadline = queue_.top().due;
+    if (!timers_.empty()) deadline = std::min(deadline, timers_.top().deadline);
+    if (deadline == std::chrono::steady_clock::time_point::max()) {
+      cv_.wait(lock);
+    } else {
+      clock_.WaitUntil(lock, cv_, deadline);
+    }
+  }
+  lock.unlock();
+  stop_watch.join();
 }
 
 }  // namespace s1c::sched

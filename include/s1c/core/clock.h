@@ -20,6 +20,7 @@ class Clock {
   // Monotonic time, for deadlines and intervals.
   virtual std::chrono::steady_clock::time_point MonotonicNow() const = 0;
   // Sleeps for `d` or until `stop` is requested. Returns false if stopped.
+  // On a fiber, parks only the fiber (fiber::SleepUntil).
   virtual bool SleepFor(std::chrono::milliseconds d, const StopToken& stop) = 0;
   // Waits on `cv` until it is notified or this clock reaches `deadline` (a
   // MonotonicNow() value), whichever is first. It may also return

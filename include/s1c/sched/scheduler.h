@@ -1,21 +1,28 @@
-// Scheduler: a timer queue and a bounded worker pool (docs/design.md section 7).
-// Each task (one per console and stream) is in the queue or running, never
-// both, so a stream is never polled twice at once. Tasks that are due run in
+// Scheduler: a timer queue whose tasks run on fibers of one thread
+// (docs/architecture.md, "Threads"). Each task (one per console and stream)
+// is in the queue or running, never both, so a stream is never polled twice
+// at once. A task that waits (for a console's reply, an intake backoff)
+// parks its fiber and the thread runs the others, so however many consoles
+// are slow or stalled, a healthy console's poll starts on time, and the
+// thread count does not grow with the fleet. Tasks that are due start in
 // due-time order, ties first-in first-out: a stream with backlog re-queues
-// itself "now" and so goes behind the others already waiting, and one busy
-// or slow console cannot starve the rest while workers are free.
+// itself "now" and so goes behind the others already waiting.
 #pragma once
 
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <queue>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "s1c/core/clock.h"
+#include "s1c/core/fiber.h"
 #include "s1c/core/stop_token.h"
 
 namespace s1c::sched {
@@ -25,19 +32,22 @@ using TaskFn = std::function<std::chrono::milliseconds(const StopToken&)>;
 
 // Thread-safe. Every wait for a due time goes through the Clock, so a test
 // on a FakeClock fires the timers by advancing it.
-class Scheduler {
+class Scheduler final : private fiber::Host {
  public:
-  Scheduler(Clock& clock, int workers);
+  explicit Scheduler(Clock& clock);
+  ~Scheduler() override;
 
   // Adds a task, first due after `first_delay`. Call before Run().
   void Add(std::string name, TaskFn fn, std::chrono::milliseconds first_delay = {});
 
-  // Runs the worker pool until `stop` is requested; returns once every
-  // worker has finished its current task.
+  // Runs the tasks on fibers of the calling thread until `stop` is
+  // requested; then starts no new task and returns once every fiber ended
+  // (parked fibers are woken by the stop: their waits end early).
   void Run(const StopToken& stop);
 
   // For tests driving a FakeClock: runs the earliest task if it is due now,
-  // in the calling thread. Returns its name, or nullopt if none is due.
+  // in the calling thread (not on a fiber). Returns its name, or nullopt if
+  // none is due.
   std::optional<std::string> RunDueTask(const StopToken& stop);
 
   // Makes every queued task due now; tasks running keep running. SIGHUP uses
@@ -52,6 +62,8 @@ class Scheduler {
   std::chrono::milliseconds MaxLateness() const;
 
   size_t task_count() const;
+  // Fibers alive now (tasks running, and fibers they started).
+  size_t fiber_count() const;
 
  private:
   struct Entry {
@@ -64,21 +76,42 @@ class Scheduler {
     std::string name;
     TaskFn fn;
   };
+  // A parked fiber's deadline; stale once the fiber was woken otherwise.
+  struct Timer {
+    std::chrono::steady_clock::time_point deadline;
+    uint64_t seq;
+    fiber::Fiber* fiber;
+    bool operator>(const Timer& o) const {
+      return deadline != o.deadline ? deadline > o.deadline : seq > o.seq;
+    }
+  };
 
-  // REQUIRES: mu_ held and the top entry due. Pops it, runs it unlocked, re-queues it.
-  void RunTopLocked(std::unique_lock<std::mutex>& lock, const StopToken& stop);
-  void Worker(const StopToken& stop);
+  // fiber::Host
+  void Park(fiber::Fiber& self, std::chrono::steady_clock::time_point deadline) override;
+  void Unpark(fiber::Fiber& fiber) override;
+  void Spawn(std::function<void()> fn) override;
+  std::chrono::steady_clock::time_point Now() const override;
+
+  // REQUIRES: mu_ held and the top entry due. Pops it and returns it,
+  // counting its lateness.
+  Entry PopDueLocked();
+  // Runs task `index` once and queues it again after the delay it returns.
+  void RunTask(size_t index, const StopToken& stop);
+  // REQUIRES: mu_ held. Moves a parked fiber to the ready list.
+  void WakeLocked(fiber::Fiber& fiber);
 
   Clock& clock_;
-  const int workers_;
   mutable std::mutex mu_;
-  std::condition_variable_any timer_cv_;  // The worker watching for the next due task.
-  std::condition_variable idle_cv_;       // Workers waiting to take over that watch.
-  bool timer_taken_ = false;              // Whether a worker waits on timer_cv_.
+  std::condition_variable_any cv_;  // Run's wait: ready fibers, new due times, stop.
   std::vector<Task> tasks_;
   std::priority_queue<Entry, std::vector<Entry>, std::greater<>> queue_;
   uint64_t next_seq_ = 0;
   std::chrono::milliseconds max_lateness_{0};
+  // Fibers, guarded by mu_ (their Resume runs unlocked, on Run's thread).
+  std::unordered_set<fiber::Fiber*> fibers_;  // Owned: deleted when finished.
+  std::vector<fiber::Fiber*> ready_;
+  std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers_;
+  bool stopping_ = false;
 };
 
 }  // namespace s1c::sched

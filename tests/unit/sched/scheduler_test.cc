@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "fake_clock.h"
+#include "s1c/core/fiber.h"
 
 namespace s1c::sched {
 namespace {
@@ -61,7 +62,7 @@ class Running {
 
 TEST(SchedulerTest, RunsDueTasksInDueOrder) {
   FakeClock clock;
-  Scheduler s(clock, 2);
+  Scheduler s(clock);
   std::vector<std::string> ran;
   s.Add(
       "late",
@@ -84,7 +85,7 @@ TEST(SchedulerTest, RunsDueTasksInDueOrder) {
 
 TEST(SchedulerTest, BusyStreamCannotStarveOthers) {
   FakeClock clock;
-  Scheduler s(clock, 1);
+  Scheduler s(clock);
   std::map<std::string, int> runs;
   // "busy" always has backlog (due again at once); the others poll every second.
   s.Add("busy", [&](const StopToken&) {
@@ -111,7 +112,7 @@ TEST(SchedulerTest, BusyStreamCannotStarveOthers) {
 
 TEST(SchedulerTest, TracksLateness) {
   FakeClock clock;
-  Scheduler s(clock, 1);
+  Scheduler s(clock);
   s.Add("t", [](const StopToken&) { return milliseconds(1000); });
   StopSource stop;
   ASSERT_TRUE(s.RunDueTask(stop.token()));
@@ -122,7 +123,7 @@ TEST(SchedulerTest, TracksLateness) {
 
 TEST(SchedulerTest, WakeAllMakesWaitingTasksDueNowInTheirOrder) {
   FakeClock clock;
-  Scheduler s(clock, 1);
+  Scheduler s(clock);
   std::vector<std::string> ran;
   // "auth" waits out a 5-minute auth backoff, "poll" a 30 s poll interval.
   s.Add(
@@ -152,7 +153,7 @@ TEST(SchedulerTest, WakeAllMakesWaitingTasksDueNowInTheirOrder) {
 
 TEST(SchedulerTest, StopEndsRunWhileWaitingForAnHourLongTimer) {
   FakeClock clock;
-  Scheduler s(clock, 4);
+  Scheduler s(clock);
   std::atomic<int> runs{0};
   s.Add("hourly", [&](const StopToken&) {
     ++runs;
@@ -168,40 +169,129 @@ TEST(SchedulerTest, StopEndsRunWhileWaitingForAnHourLongTimer) {
   EXPECT_EQ(runs.load(), 1);
 }
 
-TEST(SchedulerTest, TasksDueTogetherRunOnIdleWorkersAtTheSameTime) {
-  // One worker watches the clock and hands the watch on before it runs a
-  // task: four tasks due at once must all be running together, each waiting
-  // here until it sees the other three started.
+TEST(SchedulerTest, TasksDueTogetherRunTogetherOnFibers) {
+  // Four tasks due at once on one thread: each waits (parks its fiber)
+  // until all four have started, which only works if a waiting task gives
+  // the thread to the next one.
   FakeClock clock;
-  Scheduler s(clock, 4);
-  std::mutex mu;
-  std::condition_variable cv;
-  int started = 0;
-  int saw_all = 0;
+  Scheduler s(clock);
+  std::atomic<int> started{0};
+  std::atomic<int> saw_all{0};
+  fiber::Event all_started;
   for (int i = 0; i < 4; ++i) {
     s.Add("stream-" + std::to_string(i), [&](const StopToken&) {
-      std::unique_lock<std::mutex> lock(mu);
-      ++started;
-      cv.notify_all();
-      if (cv.wait_for(lock, kSafetyLimit, [&] { return started >= 4; })) ++saw_all;
+      if (++started == 4) all_started.Set();
+      all_started.Wait();
+      ++saw_all;
       return milliseconds(3600 * 1000);
     });
   }
   const auto start = clock.MonotonicNow();
   Running running(s, clock);
-  {
-    std::unique_lock<std::mutex> lock(mu);
-    ASSERT_TRUE(cv.wait_for(lock, kSafetyLimit, [&] { return started >= 4; }));
-  }
-  // Back in the queue, due in an hour, with a worker watching for it.
+  // Back in the queue, due in an hour, with the loop waiting for it.
   ASSERT_TRUE(clock.AwaitWaiter(start + std::chrono::hours(1)));
   EXPECT_TRUE(running.Stop());
-  EXPECT_EQ(saw_all, 4);
+  EXPECT_EQ(saw_all.load(), 4);
+}
+
+TEST(SchedulerTest, AStalledTaskDoesNotDelayTheOthers) {
+  // "stalled" waits for a reply that never comes (as on a console that does
+  // not answer); "healthy" must still run every 5 ms of fake time, and the
+  // thread count stays one loop whatever the number stalled.
+  FakeClock clock;
+  Scheduler s(clock);
+  fiber::Event reply;
+  std::atomic<int> healthy_runs{0};
+  for (int i = 0; i < 50; ++i) {
+    s.Add("stalled-" + std::to_string(i), [&](const StopToken&) {
+      reply.Wait();
+      return milliseconds(5);
+    });
+  }
+  s.Add("healthy", [&](const StopToken&) {
+    ++healthy_runs;
+    return milliseconds(5);
+  });
+  const auto start = clock.MonotonicNow();
+  Running running(s, clock);
+  for (int i = 1; i <= 5; ++i) {
+    ASSERT_TRUE(clock.AwaitWaiter(start + i * milliseconds(5))) << "run " << i;
+    EXPECT_EQ(healthy_runs.load(), i);
+    clock.Advance(milliseconds(5));
+  }
+  // The loop waits for "healthy" again, with the 50 stalled fibers parked.
+  ASSERT_TRUE(clock.AwaitWaiter(start + milliseconds(30)));
+  EXPECT_EQ(s.fiber_count(), 50u);
+  EXPECT_EQ(s.MaxLateness(), milliseconds(0));
+  reply.Set();  // Lets the stalled ones end, so the stop does not wait for them.
+  EXPECT_TRUE(running.Stop());
+}
+
+TEST(SchedulerTest, AFiberSleepsOnTheSchedulersClock) {
+  FakeClock clock;
+  Scheduler s(clock);
+  std::atomic<int> woke{0};
+  const auto start = clock.MonotonicNow();
+  s.Add("sleeper", [&](const StopToken& stop) {
+    if (fiber::SleepUntil(start + std::chrono::seconds(10), stop)) ++woke;
+    return milliseconds(3600 * 1000);
+  });
+  Running running(s, clock);
+  ASSERT_TRUE(clock.AwaitWaiter(start + std::chrono::seconds(10)));
+  EXPECT_EQ(woke.load(), 0);
+  clock.Advance(std::chrono::seconds(10));
+  ASSERT_TRUE(clock.AwaitWaiter(start + std::chrono::seconds(10) + std::chrono::hours(1)));
+  EXPECT_EQ(woke.load(), 1);
+  EXPECT_TRUE(running.Stop());
+}
+
+TEST(SchedulerTest, StopEndsTheSleepOfAParkedFiber) {
+  FakeClock clock;
+  Scheduler s(clock);
+  std::atomic<int> stopped{0};
+  const auto start = clock.MonotonicNow();
+  s.Add("backoff", [&](const StopToken& stop) {
+    if (!fiber::SleepUntil(start + std::chrono::hours(1), stop)) ++stopped;
+    return milliseconds(0);
+  });
+  Running running(s, clock);
+  ASSERT_TRUE(clock.AwaitWaiter(start + std::chrono::hours(1)));
+  EXPECT_TRUE(running.Stop());
+  EXPECT_EQ(stopped.load(), 1);
+  EXPECT_EQ(clock.MonotonicNow(), start);
+}
+
+TEST(SchedulerTest, AFiberStartsAnotherAndWaitsForIt) {
+  FakeClock clock;
+  Scheduler s(clock);
+  std::vector<std::string> order;
+  std::mutex mu;
+  auto note = [&](const char* what) {
+    std::lock_guard<std::mutex> lock(mu);
+    order.emplace_back(what);
+  };
+  s.Add("parent", [&](const StopToken&) {
+    fiber::Event child_done;
+    fiber::Fiber::Current()->host().Spawn([&] {
+      note("child");
+      child_done.Set();
+    });
+    note("parent before wait");  // The child runs only once the parent waits.
+    child_done.Wait();
+    note("parent after wait");
+    return milliseconds(3600 * 1000);
+  });
+  const auto start = clock.MonotonicNow();
+  Running running(s, clock);
+  ASSERT_TRUE(clock.AwaitWaiter(start + std::chrono::hours(1)));
+  EXPECT_TRUE(running.Stop());
+  EXPECT_EQ(order, (std::vector<std::string>{"parent before wait", "child", "parent after wait"}));
+  EXPECT_EQ(s.fiber_count(), 0u);
 }
 
 TEST(SchedulerTest, ATaskRunsAgainWhenDueWhileOthersWaitForHours) {
   FakeClock clock;
-  Scheduler s(clock, 3);
+  Scheduler s(clock);
   std::atomic<int> fast_runs{0};
   s.Add("hourly", [](const StopToken&) { return milliseconds(3600 * 1000); });
   s.Add("fast", [&](const StopToken&) {
