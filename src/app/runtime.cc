@@ -82,6 +82,12 @@ Runtime::Runtime(const config::Config& config, StopToken stop, const TransportWr
   dead_letter_ = std::make_unique<intake::DeadLetter>(std::filesystem::path(config.state_dir) /
                                                       "dead-letter.ndjson");
   consoles_.reserve(config.consoles.size());
+  // Every transfer of the process runs on one libcurl loop, so connections
+  // are shared across consoles and streams, and an idle one is kept per
+  // console (its API) and per intake it posts to.
+  http::CurlLoopOptions loop_options;
+  loop_options.max_idle_connections = static_cast<long>(2 * config.consoles.size() + 8);
+  const std::shared_ptr<http::CurlLoop> loop = http::MakeCurlLoop(loop_options);
   for (const auto& console : config.consoles) {
     ConsoleRuntime rt;
     rt.config = &console;
@@ -91,11 +97,11 @@ Runtime::Runtime(const config::Config& config, StopToken stop, const TransportWr
     api_options.user_agent = kUserAgent;
     // A console (or anything posing as one) cannot make us buffer more than this.
     api_options.max_response_bytes = static_cast<size_t>(console.max_response_mib) << 20;
-    rt.api_transport = http::MakeCurlTransport(api_options, stop);
+    rt.api_transport = http::MakeCurlTransport(api_options, stop, loop);
     http::CurlOptions intake_options = api_options;
     // The intake answers {"event_ids":[...]}: ~40 bytes per event, 5000 events a batch.
     intake_options.max_response_bytes = kMaxIntakeResponseBytes;
-    rt.intake_transport = http::MakeCurlTransport(intake_options, stop);
+    rt.intake_transport = http::MakeCurlTransport(intake_options, stop, loop);
     if (wrap) {
       rt.api_transport = wrap(std::move(rt.api_transport), console.name, "api");
       rt.intake_transport = wrap(std::move(rt.intake_transport), console.name, "intake");

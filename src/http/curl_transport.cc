@@ -1,12 +1,18 @@
 // The one file that includes curl (docs/design.md section 7).
 //
-// Each Send borrows a (multi, easy) handle pair from a small free list and
-// drives it with curl_multi_poll in 100 ms slices, checking the stop token
-// between slices. curl_easy_perform would be simpler, but when a server is
-// silent it only calls back about once a second, which is too slow for the
-// "stop within ~100 ms" promise in curl_transport.h. The connection cache
-// lives in the multi handle, so keeping the pair together keeps the
-// connection alive for the next request on that pair.
+// Every transfer of a CurlLoop runs on the loop's one thread, in one multi
+// handle: its connection cache is shared by all the transports made with
+// the loop (a console's streams reuse one connection, and the intake's
+// connections serve every console that posts to it), and the number of open
+// connections is bounded by the transfers in flight plus the idle cache.
+// A caller's Send sets up an easy handle, hands it to the loop and waits on
+// a fiber::Event: on a fiber only that fiber waits, so a console that takes
+// 45 s to answer holds no thread.
+//
+// The loop wakes at least every 100 ms while transfers run, to end those
+// whose stop was requested: libcurl itself calls the progress callback only
+// about once a second when a server is silent, too slow for the "stop
+// within ~100 ms" promise in curl_transport.h.
 
 #include "s1c/http/curl_transport.h"
 
@@ -19,8 +25,12 @@
 #include <cstdlib>
 #include <mutex>
 #include <string>
+#include <thread>
+#include <unordered_map>
 #include <utility>
 #include <vector>
+
+#include "s1c/core/fiber.h"
 
 #include "curl_error.h"
 
@@ -90,28 +100,18 @@ Status CurlErrorToStatus(int curl_code, std::string_view host_view, std::string_
 
 namespace {
 
-// Idle handle pairs kept for reuse; more concurrent Sends create extra pairs
-// that are freed when they come back to a full list.
-constexpr size_t kMaxIdleHandles = 8;
-// How long one curl_multi_poll may block before the stop token is checked.
-constexpr int kPollSliceMs = 100;
+// Easy handles kept for reuse: setting one up again is cheaper than a new
+// one. Connections live in the loop's multi handle, not in these.
+constexpr size_t kMaxIdleEasyHandles = 16;
+// How long the loop waits at most while transfers run, before checking
+// their stop tokens again.
+constexpr int kStopCheckMs = 100;
+// The loop's wait when nothing runs: a new transfer wakes it at once.
+constexpr int kIdleWaitMs = 60000;
 
 // The least room a gzip body is inflated into at a time, when the body's
 // buffer has no more spare capacity than that.
 constexpr size_t kInflateChunk = 64 * 1024;
-
-struct CurlHandles {
-  CURLM* multi = nullptr;
-  CURL* easy = nullptr;
-
-  CurlHandles() = default;
-  CurlHandles(const CurlHandles&) = delete;
-  CurlHandles& operator=(const CurlHandles&) = delete;
-  ~CurlHandles() {
-    if (easy != nullptr) curl_easy_cleanup(easy);
-    if (multi != nullptr) curl_multi_cleanup(multi);
-  }
-};
 
 struct SlistDeleter {
   void operator()(curl_slist* list) const { curl_slist_free_all(list); }
@@ -313,57 +313,173 @@ class OptionSetter {
   CURLcode rc_ = CURLE_OK;
 };
 
-// HttpTransport over libcurl. Owns its idle handle pairs; each Send borrows
-// one for its whole transfer, so concurrent Sends never share a handle.
+// A transfer handed to the loop. Lives on the caller's stack (a fiber's or
+// a thread's) until `done` is set; the loop writes the outcome fields first.
+struct Job {
+  CURL* easy = nullptr;
+  Transfer* transfer = nullptr;
+  CURLcode result = CURLE_OK;
+  CURLMcode multi_error = CURLM_OK;
+  bool finished = false;  // libcurl reported the transfer done (with `result`).
+  fiber::Event done;
+};
+
+}  // namespace
+
+class CurlLoop {
+ public:
+  explicit CurlLoop(CurlLoopOptions options) : multi_(curl_multi_init()) {
+    if (multi_ != nullptr && options.max_idle_connections > 0) {
+      curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, options.max_idle_connections);
+    }
+    thread_ = std::thread([this] { Loop(); });
+  }
+  CurlLoop(const CurlLoop&) = delete;
+  CurlLoop& operator=(const CurlLoop&) = delete;
+
+  ~CurlLoop() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      quit_ = true;
+    }
+    if (multi_ != nullptr) curl_multi_wakeup(multi_);
+    thread_.join();
+    for (CURL* easy : idle_easy_) curl_easy_cleanup(easy);
+    if (multi_ != nullptr) curl_multi_cleanup(multi_);
+  }
+
+  CURL* AcquireEasy() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (!idle_easy_.empty()) {
+        CURL* easy = idle_easy_.back();
+        idle_easy_.pop_back();
+        return easy;
+      }
+    }
+    return curl_easy_init();
+  }
+
+  void ReleaseEasy(CURL* easy) {
+    // Drops the pointers into the caller's frame (error buffer, header list, body).
+    curl_easy_reset(easy);
+    std::lock_guard<std::mutex> lock(mu_);
+    if (idle_easy_.size() < kMaxIdleEasyHandles) {
+      idle_easy_.push_back(easy);
+    } else {
+      curl_easy_cleanup(easy);
+    }
+  }
+
+  // Runs `job` on the loop and waits for it to end.
+  void Perform(Job& job) {
+    if (multi_ == nullptr) {
+      job.multi_error = CURLM_OUT_OF_MEMORY;
+      return;
+    }
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      submitted_.push_back(&job);
+    }
+    curl_multi_wakeup(multi_);
+    job.done.Wait();
+  }
+
+ private:
+  void Loop() {
+    if (multi_ == nullptr) return;
+    std::vector<Job*> added;
+    while (true) {
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        if (quit_ && submitted_.empty() && active_.empty()) return;
+        added.swap(submitted_);
+      }
+      for (Job* job : added) {
+        const CURLMcode mc = curl_multi_add_handle(multi_, job->easy);
+        if (mc != CURLM_OK) {
+          job->multi_error = mc;
+          job->done.Set();
+          continue;
+        }
+        active_.emplace(job->easy, job);
+      }
+      added.clear();
+      int running = 0;
+      const CURLMcode mc = curl_multi_perform(multi_, &running);
+      int queued = 0;
+      while (CURLMsg* msg = curl_multi_info_read(multi_, &queued)) {
+        if (msg->msg != CURLMSG_DONE) continue;
+        auto it = active_.find(msg->easy_handle);
+        if (it == active_.end()) continue;
+        it->second->result = msg->data.result;
+        it->second->finished = true;
+        End(it);
+      }
+      // Transfers whose stop was requested, and all of them if the multi
+      // handle itself failed, end now. Removing an unfinished transfer
+      // closes its connection; a finished one stays in the cache.
+      for (auto it = active_.begin(); it != active_.end();) {
+        Transfer& t = *it->second->transfer;
+        if (mc != CURLM_OK) {
+          it->second->multi_error = mc;
+        } else if (t.stop->StopRequested()) {
+          t.stopped = true;
+        } else {
+          ++it;
+          continue;
+        }
+        it = End(it);
+      }
+      curl_multi_poll(multi_, nullptr, 0, active_.empty() ? kIdleWaitMs : kStopCheckMs, nullptr);
+    }
+  }
+
+  using Active = std::unordered_map<CURL*, Job*>;
+  Active::iterator End(Active::iterator it) {
+    Job* job = it->second;
+    curl_multi_remove_handle(multi_, job->easy);
+    it = active_.erase(it);
+    job->done.Set();  // Last: the caller's frame may be gone after it.
+    return it;
+  }
+
+  CURLM* const multi_;
+  std::thread thread_;
+  std::mutex mu_;
+  bool quit_ = false;             // Guarded by mu_.
+  std::vector<Job*> submitted_;   // Guarded by mu_.
+  std::vector<CURL*> idle_easy_;  // Guarded by mu_.
+  Active active_;                 // Loop thread only.
+};
+
+namespace {
+
+// HttpTransport over libcurl: sets each request up on the caller's side and
+// hands it to a CurlLoop, its own or one shared with other transports.
 // Thread-safe.
 class CurlTransport final : public HttpTransport {
  public:
-  CurlTransport(CurlOptions options, StopToken stop)
-      : options_(std::move(options)), stop_(std::move(stop)) {}
+  CurlTransport(CurlOptions options, StopToken stop, std::shared_ptr<CurlLoop> loop)
+      : options_(std::move(options)), stop_(std::move(stop)), loop_(std::move(loop)) {}
 
   Result<Response> Send(const Request& request) override {
     if (stop_.StopRequested()) {
       return Cancelled("request to host " + HostForMessages(request.url) +
                        " cancelled: stop requested");
     }
-    auto handles = Acquire();
-    if (!handles.ok()) return handles.status();
-    Result<Response> result = Perform(**handles, request);
-    Release(std::move(handles).value());
+    Job job;
+    job.easy = loop_->AcquireEasy();
+    if (job.easy == nullptr) return Internal("could not create a libcurl handle (out of memory?)");
+    Result<Response> result = Perform(job, request);
+    loop_->ReleaseEasy(job.easy);
     return result;
   }
 
  private:
-  Result<std::unique_ptr<CurlHandles>> Acquire() {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      if (!idle_.empty()) {
-        // Most recently used first: its connection is the likeliest to be alive.
-        auto h = std::move(idle_.back());
-        idle_.pop_back();
-        return h;
-      }
-    }
-    auto h = std::make_unique<CurlHandles>();
-    h->multi = curl_multi_init();
-    h->easy = curl_easy_init();
-    if (h->multi == nullptr || h->easy == nullptr) {
-      return Internal("could not create a libcurl handle (out of memory?)");
-    }
-    return h;
-  }
-
-  void Release(std::unique_ptr<CurlHandles> h) {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (idle_.size() < kMaxIdleHandles) idle_.push_back(std::move(h));
-    // Otherwise `h` is freed here, closing its connection.
-  }
-
-  Result<Response> Perform(CurlHandles& h, const Request& request) {
+  Result<Response> Perform(Job& job, const Request& request) {
     const std::string host = HostForMessages(request.url);
-    CURL* easy = h.easy;
-    // Resets options but keeps the live connections and caches.
-    curl_easy_reset(easy);
+    CURL* easy = job.easy;
 
     Transfer transfer;
     transfer.max_body_bytes = options_.max_response_bytes;
@@ -452,37 +568,13 @@ class CurlTransport final : public HttpTransport {
       return Internal(std::string("could not configure libcurl: ") + curl_easy_strerror(o.rc()));
     }
 
-    CURLMcode mc = curl_multi_add_handle(h.multi, easy);
-    if (mc == CURLM_OK) {
-      int running = 1;
-      while (true) {
-        mc = curl_multi_perform(h.multi, &running);
-        if (mc != CURLM_OK || running == 0) break;
-        if (stop_.StopRequested()) {
-          transfer.stopped = true;
-          break;
-        }
-        mc = curl_multi_poll(h.multi, nullptr, 0, kPollSliceMs, nullptr);
-        if (mc != CURLM_OK) break;
-      }
-    }
-    CURLcode result = CURLE_OK;
-    bool done = false;
-    int queued = 0;
-    while (CURLMsg* msg = curl_multi_info_read(h.multi, &queued)) {
-      if (msg->msg == CURLMSG_DONE && msg->easy_handle == easy) {
-        result = msg->data.result;
-        done = true;
-      }
-    }
-    // Removing an unfinished transfer closes its connection; a finished one
-    // stays in the multi handle's cache for the next request.
-    curl_multi_remove_handle(h.multi, easy);
+    job.transfer = &transfer;
+    loop_->Perform(job);
+    const CURLMcode mc = job.multi_error;
+    const CURLcode result = job.result;
+    const bool done = job.finished;
     long status = 0;
     curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
-    // Drop the pointers into this frame (error buffer, header list, body)
-    // before the handle goes back to the pool.
-    curl_easy_reset(easy);
 
     if (transfer.stopped) {
       return Cancelled("request to host " + host + " cancelled: stop requested");
@@ -514,14 +606,19 @@ class CurlTransport final : public HttpTransport {
 
   const CurlOptions options_;
   const StopToken stop_;
-  std::mutex mu_;
-  std::vector<std::unique_ptr<CurlHandles>> idle_;  // Guarded by mu_.
+  const std::shared_ptr<CurlLoop> loop_;
 };
 
 }  // namespace
 
-std::unique_ptr<HttpTransport> MakeCurlTransport(CurlOptions options, StopToken stop) {
-  return std::make_unique<CurlTransport>(std::move(options), std::move(stop));
+std::shared_ptr<CurlLoop> MakeCurlLoop(CurlLoopOptions options) {
+  return std::make_shared<CurlLoop>(options);
+}
+
+std::unique_ptr<HttpTransport> MakeCurlTransport(CurlOptions options, StopToken stop,
+                                                 std::shared_ptr<CurlLoop> loop) {
+  if (!loop) loop = MakeCurlLoop({});
+  return std::make_unique<CurlTransport>(std::move(options), std::move(stop), std::move(loop));
 }
 
 void GlobalInitCurl() {

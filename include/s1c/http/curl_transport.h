@@ -18,12 +18,28 @@ struct CurlOptions {
   std::string user_agent;   // e.g. "s1-collector/0.1.0".
 };
 
+// One thread and one libcurl multi handle that carry the transfers of every
+// transport made with it. Connections are kept alive in one cache shared by
+// those transports, so a console's streams reuse one connection; a
+// connection idle for more than libcurl's 118 s is closed when the cache is
+// next used, and the least recently used are closed past
+// `max_idle_connections`. A Send waits for its transfer on a fiber::Event:
+// on a fiber, only the fiber waits.
+class CurlLoop;
+struct CurlLoopOptions {
+  // Idle connections kept for reuse; 0 = libcurl's default (4 per transfer
+  // running, too few for a fleet that polls many consoles in turn).
+  long max_idle_connections = 0;
+};
+std::shared_ptr<CurlLoop> MakeCurlLoop(CurlLoopOptions options);
+
 // TLS verification (peer and host) is always on and TLS 1.2 is the minimum;
-// there is no switch to turn them off. Connections are kept alive and reused
-// (a small pool of easy handles); gzip responses are accepted and decoded.
-// A stop request on `stop` aborts transfers in flight within ~100 ms.
-// Thread-safe.
-std::unique_ptr<HttpTransport> MakeCurlTransport(CurlOptions options, StopToken stop);
+// there is no switch to turn them off. Connections are kept alive and reused;
+// gzip responses are accepted and decoded. A stop request on `stop` aborts
+// transfers in flight within ~100 ms. With no `loop`, the transport gets one
+// of its own. Thread-safe.
+std::unique_ptr<HttpTransport> MakeCurlTransport(CurlOptions options, StopToken stop,
+                                                 std::shared_ptr<CurlLoop> loop = nullptr);
 
 // Call once from main before any thread starts (curl_global_init).
 void GlobalInitCurl();
