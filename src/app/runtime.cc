@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <map>
 
 #include "s1c/http/curl_transport.h"
 
@@ -88,6 +89,9 @@ Runtime::Runtime(const config::Config& config, StopToken stop, const TransportWr
   http::CurlLoopOptions loop_options;
   loop_options.max_idle_connections = static_cast<long>(2 * config.consoles.size() + 8);
   const std::shared_ptr<http::CurlLoop> loop = http::MakeCurlLoop(loop_options);
+  // One bell per intake URL, whatever the console or key: an intake that
+  // is back for one is back for all.
+  std::map<std::string, std::shared_ptr<RecoveryBell>> intake_bells;
   for (const auto& console : config.consoles) {
     ConsoleRuntime rt;
     rt.config = &console;
@@ -121,6 +125,9 @@ Runtime::Runtime(const config::Config& config, StopToken stop, const TransportWr
       fwd.intake_url = destination.url;
       fwd.gzip = console.intake_gzip;
       fwd.user_agent = kUserAgent;
+      std::shared_ptr<RecoveryBell>& bell = intake_bells[destination.url];
+      if (!bell) bell = std::make_shared<RecoveryBell>();
+      fwd.recovery = bell;
       IntakeRuntime intake;
       intake.forwarder = std::make_unique<intake::Forwarder>(
           *rt.intake_transport, clock_, std::move(fwd),

@@ -248,6 +248,13 @@ Delivery Forwarder::Deliver(std::string_view stream, std::span<const EventRef> e
     request.body.swap(payload);
     PostResult r = Classify(reply, options_, clock_.NowMicros(), in_body, body.size(), *key);
     d.http_status = r.http_status;
+    if (options_.recovery) {
+      if (r.outcome == Outcome::kRetryable) {
+        options_.recovery->MarkFailing();
+      } else {
+        options_.recovery->Ring();  // It answered: up, even when it refused this batch.
+      }
+    }
     if (r.outcome != Outcome::kDelivered) {
       d.outcome = r.outcome;
       d.error = std::move(r.error);
@@ -302,6 +309,16 @@ Delivery Forwarder::Deliver(std::string_view stream, std::span<const EventRef> e
   }
   flush();
   return d;
+}
+
+bool Forwarder::WaitToRetry(Clock& clock, std::chrono::milliseconds d, const StopToken& stop) {
+  if (!options_.recovery) return clock.SleepFor(d, stop);
+  return options_.recovery->SleepFor(clock, d, stop);
+}
+
+bool Forwarder::WaitWhileFailing(std::chrono::milliseconds max_wait, const StopToken& stop) {
+  if (!options_.recovery) return !stop.StopRequested();
+  return options_.recovery->WaitWhileFailing(max_wait, stop);
 }
 
 Result<std::vector<std::string>> ParseIntakeReply(std::string_view body) {

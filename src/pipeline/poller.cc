@@ -269,6 +269,12 @@ Status Poller::Scan(ScanKind kind, const s1::PageQuery& query, TimeRange owned,
   auto fetch = [this, &spec](const s1::PageQuery& q) { return source_.FetchPage(spec, q); };
   internal::PagePrefetcher prefetch(fetch);
 
+  // While the intake is down, only the streams already retrying hold pages:
+  // this one waits first, holding nothing, until it is back (or a longest
+  // backoff passed, and it tries for itself).
+  if (!sink_.WaitWhileFailing(options_.intake_backoff.max, stop)) {
+    return Cancelled("stop requested while waiting for the intake");
+  }
   int pages = 0;
   Result<s1::Page> current = fetch(query);
   while (true) {
@@ -356,7 +362,7 @@ Status Poller::Scan(ScanKind kind, const s1::PageQuery& query, TimeRange owned,
       spdlog::warn(
           "Intake unavailable; retrying. console={} stream={} attempt={} wait_ms={} error=\"{}\"",
           options_.console, spec.name, attempt, wait.count(), d.error.message());
-      if (!clock_.SleepFor(wait, stop))
+      if (!sink_.WaitToRetry(clock_, wait, stop))
         return Cancelled("stop requested while waiting for the intake");
     }
     // The sweep has handled every event of this page: resume after it. The

@@ -2,10 +2,13 @@
 // Forwarder is the real one; backfill --output writes NDJSON through another.
 #pragma once
 
+#include <chrono>
 #include <span>
 #include <string_view>
 
+#include "s1c/core/clock.h"
 #include "s1c/core/status.h"
+#include "s1c/core/stop_token.h"
 
 namespace s1c::intake {
 
@@ -36,6 +39,20 @@ class EventSink {
  public:
   virtual ~EventSink() = default;
   virtual Delivery Deliver(std::string_view stream, std::span<const EventRef> events) = 0;
+  // Waits `d` before a delivery that failed is tried again. A sink may end
+  // the wait early once its destination is seen accepting again (another
+  // stream's delivery got through). Returns false if stopped.
+  virtual bool WaitToRetry(Clock& clock, std::chrono::milliseconds d, const StopToken& stop) {
+    return clock.SleepFor(d, stop);
+  }
+  // Called before new events are fetched for this sink: while its
+  // destination is failing, a sink may hold the caller back (up to
+  // `max_wait`) so that only the streams already retrying hold pages.
+  // Returns false if stopped.
+  virtual bool WaitWhileFailing(std::chrono::milliseconds max_wait, const StopToken& stop) {
+    (void)max_wait;
+    return !stop.StopRequested();
+  }
 };
 
 }  // namespace s1c::intake

@@ -2,11 +2,13 @@
 #pragma once
 
 #include <chrono>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "s1c/core/clock.h"
+#include "s1c/core/recovery_bell.h"
 #include "s1c/core/secret.h"
 #include "s1c/http/transport.h"
 #include "s1c/intake/dead_letter.h"
@@ -23,6 +25,11 @@ struct ForwarderOptions {
   size_t max_event_bytes = 250000;          // Larger events go to the dead-letter file.
   std::chrono::milliseconds timeout{60000};
   std::string user_agent;
+  // The intake's state, shared by every Forwarder posting to this
+  // intake_url: marked failing by a retryable answer, rung by any other, and
+  // waited on between retries and before new pages are fetched, so that once
+  // the intake is back every stream waiting on it goes at once.
+  std::shared_ptr<RecoveryBell> recovery;
 };
 
 // What posting an empty batch {"intake_key":K,"jsons":[]} said about an
@@ -47,6 +54,8 @@ class Forwarder final : public EventSink {
   Forwarder(http::HttpTransport& transport, const Clock& clock, ForwarderOptions options,
             SecretProvider intake_key, DeadLetter& dead_letter);
   Delivery Deliver(std::string_view stream, std::span<const EventRef> events) override;
+  bool WaitToRetry(Clock& clock, std::chrono::milliseconds d, const StopToken& stop) override;
+  bool WaitWhileFailing(std::chrono::milliseconds max_wait, const StopToken& stop) override;
   // Posts an empty batch with the same request a delivery sends (URL,
   // headers, gzip, key) and classifies the answer the same way.
   ProbeResult Probe(std::chrono::milliseconds timeout);

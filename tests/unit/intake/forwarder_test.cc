@@ -327,6 +327,31 @@ TEST_F(ForwarderTest, TooManyRequestsWithoutRetryAfterHasNoServerDelay) {
   EXPECT_FALSE(d.error.retry_after().has_value());
 }
 
+TEST_F(ForwarderTest, RetryableAnswersMarkTheIntakeFailingAndAnyOtherRingsIt) {
+  // The bell wakes the streams backing off from this intake: a retryable
+  // failure must not ring it, or they would hammer an intake still down.
+  ForwarderOptions o = DefaultOptions();
+  o.recovery = std::make_shared<RecoveryBell>();
+  auto f = Make(o);
+  transport_.Push(503, "down");
+  EXPECT_EQ(Deliver(f, {"{}"}).outcome, Outcome::kRetryable);
+  EXPECT_TRUE(o.recovery->failing());
+  transport_.Push(429, "slow down");
+  EXPECT_EQ(Deliver(f, {"{}"}).outcome, Outcome::kRetryable);
+  EXPECT_EQ(o.recovery->rings(), 0u);
+  transport_.Push(200, R"({"event_ids":["a"]})");
+  EXPECT_EQ(Deliver(f, {"{}"}).outcome, Outcome::kDelivered);
+  EXPECT_EQ(o.recovery->rings(), 1u);
+  EXPECT_FALSE(o.recovery->failing());
+  // A refusal is an answer too: the intake is up.
+  transport_.Push(503, "down");
+  EXPECT_EQ(Deliver(f, {"{}"}).outcome, Outcome::kRetryable);
+  transport_.Push(400, R"({"message":"bad"})");
+  EXPECT_EQ(Deliver(f, {"{}"}).outcome, Outcome::kRejected);
+  EXPECT_EQ(o.recovery->rings(), 2u);
+  EXPECT_FALSE(o.recovery->failing());
+}
+
 TEST_F(ForwarderTest, UnavailableHonoursRetryAfterDateAgainstTheClock) {
   // FakeClock starts at 2026-01-01T00:00:00Z.
   transport_.Push(503, "", {{"retry-after", "Thu, 01 Jan 2026 00:00:30 GMT"}});
