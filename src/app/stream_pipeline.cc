@@ -14,7 +14,6 @@ sched::StreamTaskOptions RangeTaskOptions() {
   sched::StreamTaskOptions o;
   o.once = true;
   o.once_max_failures = 10;
-  o.progress_resets_failures = true;
   o.error_backoff = {std::chrono::milliseconds(1000), std::chrono::milliseconds(60000), 2.0};
   return o;
 }

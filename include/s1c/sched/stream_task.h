@@ -55,10 +55,12 @@ struct StreamTaskOptions {
   // error gives up at once.
   int once_max_failures = 5;
   // Whether a failed cycle that delivered events before failing starts the
-  // failure count (and so the backoff) again. A backfill sets it: a long
-  // drain that keeps moving is not failing "in a row". Default false: the
-  // daemon counts every failure since its last successful cycle.
-  bool progress_resets_failures = false;
+  // failure count (and so the backoff) again: a drain that keeps moving is
+  // not failing "in a row". Without it, a stream catching up on a console
+  // that fails one request in ten backs off towards the 5-minute ceiling
+  // while it still has backlog. False counts every failure since the last
+  // cycle that ended well.
+  bool progress_resets_failures = true;
 };
 
 // Not thread-safe: the scheduler (or a backfill) runs a task on one thread at
