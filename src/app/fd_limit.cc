@@ -36,7 +36,7 @@ uint64_t DescriptorsNeeded(const config::Config& config) {
   for (const config::ConsoleConfig& console : config.consoles) {
     uint64_t streams = 0;
     for (const config::StreamConfig& s : console.streams) streams += s.enabled ? 1 : 0;
-    needed += 3 * streams + 1;
+    needed += 2 * streams + 1 + 2;
   }
   return needed;
 }

@@ -29,9 +29,11 @@ struct FdRaise {
 Result<FdRaise> RaiseFdLimit();
 
 // An upper bound on the descriptors the daemon may hold for `config`: per
-// console, kept-alive connections to the API (a fetch and a prefetch per
-// stream, the token probe) and to the intake (one per stream), plus a base
-// for state files, logs, the metrics server and the process itself.
+// console, the transfers that can be in flight at once (two per stream: a
+// fetch and its prefetch, or a prefetch and a delivery; and the token
+// probe) and the idle connections the shared curl loop keeps (two per
+// console, app/runtime.cc), plus a base for the loop's own idle extra,
+// state files, logs, the metrics server and the process itself.
 uint64_t DescriptorsNeeded(const config::Config& config);
 
 // The warning to log when `needed` exceeds the soft limit, naming both and
