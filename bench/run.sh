@@ -4,7 +4,8 @@
 #
 #   bench/run.sh [--events N] [--gzip on|off|both] [--modes run,backfill,limit]
 #                [--build-dir DIR] [--no-build] [--smoke] [--repeat K]
-#   bench/run.sh --consoles 50 [--seconds 60] [--warmup 20] [--interval 10] [--live-rate 1]
+#   bench/run.sh --consoles 50 [--streams 2] [--seconds 60] [--warmup 20] [--interval 10]
+#                [--live-rate 1] [--nofile N]
 #
 # COLLECTOR=PATH measures another s1-collector binary (e.g. a variant build).
 # KEEP_LOG=FILE keeps the many-consoles collector log (timestamped lines).
@@ -24,6 +25,8 @@ SECONDS_STEADY=60
 WARMUP=20
 INTERVAL=10
 LIVE_RATE=1
+STREAMS=2
+NOFILE=""
 JOBS=${JOBS:-2}
 
 while [ $# -gt 0 ]; do
@@ -40,10 +43,17 @@ while [ $# -gt 0 ]; do
     --warmup) WARMUP=$2; shift 2 ;;
     --interval) INTERVAL=$2; shift 2 ;;
     --live-rate) LIVE_RATE=$2; shift 2 ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    --streams) STREAMS=$2; shift 2 ;;
+    --nofile) NOFILE=$2; shift 2 ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
+case $STREAMS in 1|2|3) ;; *) echo "run.sh: --streams must be 1, 2 or 3" >&2; exit 2 ;; esac
+if [ -n "$NOFILE" ] && ! [[ $NOFILE =~ ^[0-9]+$ ]]; then
+  echo "run.sh: --nofile wants a number of descriptors" >&2
+  exit 2
+fi
 
 if [ "$BUILD" = 1 ]; then
   cmake -S "$ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release -DS1C_BUILD_TESTS=ON \
@@ -225,46 +235,121 @@ if [ "$CONSOLES" = 0 ]; then
 fi
 
 # ------------------------------------------------------------ many consoles
-# N consoles x 2 streams (activities, threats) in one process, all pointing at
-# one live simulator; each console has its own name, so its own checkpoints.
+# N consoles x K streams (activities, then threats, then unified_alerts) in
+# one process, all pointing at one live simulator; each console has its own
+# name, so its own checkpoints.
+STREAM_NAMES=(activities threats unified_alerts)
+STREAM_NAMES=("${STREAM_NAMES[@]:0:$STREAMS}")
+# The live feed runs through warm-up and steady state, then stops, so that
+# what the sink received can be compared with what the simulator made.
+LIVE_SECONDS=$((WARMUP + SECONDS_STEADY + 5))
+SIM_T0=$(date +%s)
+# Unified alerts gain live rows only when their corpus is not empty: one
+# object (dated --start, long before the collector's start_from).
+UAM_ARGS=(--unified-alerts 0)
+[ "$STREAMS" = 3 ] && UAM_ARGS=(--unified-alerts 1)
+# Each console holds at most one connection per stream to the simulator,
+# plus its token-expiry probe, so up to (K+1)N <= 4N; the sink up to KN.
 SIM_THREADS=$((CONSOLES * 4 + 16)) start_servers --activities 0 --threats 0 --alerts 0 \
-  --live-rate "$LIVE_RATE"
+  "${UAM_ARGS[@]}" --live-rate "$LIVE_RATE" --live-seconds "$LIVE_SECONDS"
+# Every live row is new: the streams start a second before the live feed did.
+START_FROM=$(date -u -d "@$((SIM_T0 - 1))" +%Y-%m-%dT%H:%M:%SZ)
 {
   echo '{'
   echo "  \"state_dir\": \"$WORK/state-many\","
   echo '  "log": {"level": "info"},'
   echo "  \"defaults\": {\"intake_url\": \"http://127.0.0.1:$SINK_PORT\", \"poll_interval_seconds\": $INTERVAL,"
-  echo '               "start_from": "5s"},'
+  echo "               \"start_from\": \"$START_FROM\"},"
   echo '  "consoles": ['
+  streams_json=""
+  for st in "${STREAM_NAMES[@]}"; do
+    streams_json+="${streams_json:+, }\"$st\": {\"enabled\": true}"
+  done
+  # A stream left out keeps its default: activities and threats are on.
+  [ "$STREAMS" = 1 ] && streams_json+=", \"threats\": {\"enabled\": false}"
   for i in $(seq 1 "$CONSOLES"); do
     sep=$([ "$i" -lt "$CONSOLES" ] && echo , || true)
     echo "    {\"name\": \"console-$i\", \"url\": \"http://127.0.0.1:$SIM_PORT\", \"api_token\": \"bench-token\","
-    echo "     \"intake_key\": \"bench-key\", \"streams\": {\"activities\": {\"enabled\": true}, \"threats\": {\"enabled\": true}}}$sep"
+    echo "     \"intake_key\": \"bench-key\", \"streams\": {$streams_json}}$sep"
   done
   echo '  ]'
   echo '}'
 } >"$WORK/many.json"
+chmod 600 "$WORK/many.json"  # inline secrets: the loader warns otherwise
 
+# --nofile N: the collector starts with soft RLIMIT_NOFILE N, its hard limit
+# unchanged (as systemd starts a service: soft 1024, hard higher).
+LIMIT_WRAP=()
+[ -n "$NOFILE" ] && LIMIT_WRAP=(prlimit "--nofile=$NOFILE:" --)
 # Each log line gets a receive timestamp (bash's $EPOCHREALTIME, microseconds).
-"$COLLECTOR" run -c "$WORK/many.json" 2>&1 >/dev/null | while IFS= read -r line; do
+"${LIMIT_WRAP[@]}" "$COLLECTOR" run -c "$WORK/many.json" 2>&1 >/dev/null | while IFS= read -r line; do
   echo "$EPOCHREALTIME $line"
 done >"$WORK/many.log" &
 sleep 1
 COLLECTOR_PID=$(pgrep -n -f "run -c $WORK/many.json")
 PIDS+=("$COLLECTOR_PID")
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-sleep "$WARMUP"
+now_us() { local t=$EPOCHREALTIME; NOW_US=${t//[.,]/}; }
+# Peak threads and open descriptors, sampled once a second from /proc
+# (bash builtins only: the sampling forks nothing).
+PEAK_THREADS=0
+PEAK_FDS=0
+sample_until() {  # END_US
+  while :; do
+    local fds=(/proc/"$COLLECTOR_PID"/fd/*) k v rest
+    [ -e "${fds[0]}" ] || { echo "run.sh: the collector exited, see its log:" >&2; tail -20 "$WORK/many.log" >&2; exit 1; }
+    ((${#fds[@]} > PEAK_FDS)) && PEAK_FDS=${#fds[@]}
+    while read -r k v rest; do
+      [ "$k" = Threads: ] && { ((v > PEAK_THREADS)) && PEAK_THREADS=$v; break; }
+    done <"/proc/$COLLECTOR_PID/status"
+    now_us
+    ((NOW_US < $1)) || return 0
+    sleep 1
+  done
+}
+now_us
+sample_until $((NOW_US + WARMUP * 1000000))
 t0=$(ticks "$COLLECTOR_PID")
 w0=$EPOCHREALTIME
-sleep "$SECONDS_STEADY"
+now_us
+sample_until $((NOW_US + SECONDS_STEADY * 1000000))
 t1=$(ticks "$COLLECTOR_PID")
 w1=$EPOCHREALTIME
 rss=$(awk '/VmHWM/ {print $2}' "/proc/$COLLECTOR_PID/status")
+limits=$(awk '/Max open files/ {print $4 "/" $5}' "/proc/$COLLECTOR_PID/limits")
+
+# Everything delivered? Once the live feed has stopped, every console must
+# receive every live row of its streams once (all read the same simulator).
+live_added() {
+  local stats total=0 st
+  stats=$(sim_stats)
+  for st in "${STREAM_NAMES[@]}"; do total=$((total + $(stream_num "$stats" live_events_added "$st"))); done
+  echo "$total"
+}
+# The feed stops about 5 s after the steady state; the last rows take up to
+# one interval more. Waits until the feed has stopped and the sink has them
+# all (at most S + 65 s).
+expected=0
+received=0
+previous=-1
+now_us
+drain_end=$((NOW_US + (INTERVAL + 65) * 1000000))
+while now_us && ((NOW_US < drain_end)); do
+  added=$(live_added)
+  expected=$((CONSOLES * added))
+  received=$(json_num "$(sink_stats)" events)
+  if [ "$added" = "$previous" ] && [ "$received" -ge "$expected" ]; then break; fi
+  previous=$added
+  sleep 1
+done
 kill -TERM "$COLLECTOR_PID"
 sleep 2
 hz=$(getconf CLK_TCK)
 awk -v t0="$t0" -v t1="$t1" -v w0="$w0" -v w1="$w1" -v hz="$hz" -v rss="$rss" -v iv="$INTERVAL" \
-  -v n="$CONSOLES" -v warm="$WARMUP" -v rate="$LIVE_RATE" -v load="$(load_note)" '
+  -v n="$CONSOLES" -v k="$STREAMS" -v names="${STREAM_NAMES[*]}" -v warm="$WARMUP" \
+  -v rate="$LIVE_RATE" -v load="$(load_note)" -v threads="$PEAK_THREADS" -v fds="$PEAK_FDS" \
+  -v limits="$limits" -v nofile="${NOFILE:-inherited}" -v expected="$expected" \
+  -v received="$received" '
   /Delivered events\./ {
     key = ""
     for (i = 2; i <= NF; i++) if ($i ~ /^(console|stream)=/) key = key $i " "
@@ -277,16 +362,27 @@ awk -v t0="$t0" -v t1="$t1" -v w0="$w0" -v w1="$w1" -v hz="$hz" -v rss="$rss" -v
     last[key] = t
     seen[key] = 1
   }
+  $2 ~ /^(warn|warning|error|critical)$/ {
+    ++errors
+    if (errors <= 3) first_errors = first_errors "  " $0 "\n"
+  }
+  /Too many open files/ { ++emfile }
   NR == 1 { start = $1 }
   END {
-    streams = 0; for (k in seen) ++streams
+    streams = 0; for (kk in seen) ++streams
     cpu = (t1 - t0) / hz
-    printf "\n%d consoles x 2 streams, poll_interval_seconds=%d, live rate %s rows/s per stream, %s\n",
-      n, iv, rate, load
-    printf "streams seen delivering: %d of %d; polls measured: %d\n", streams, 2 * n, gaps
+    printf "\n%d consoles x %d streams (%s), poll_interval_seconds=%d, live rate %s rows/s per stream, %s\n",
+      n, k, names, iv, rate, load
+    printf "open-file limit soft/hard: started with %s soft, running with %s\n", nofile, limits
+    printf "streams seen delivering: %d of %d; polls measured: %d\n", streams, k * n, gaps
     printf "steady-state CPU: %.2f s over %.1f s wall = %.2f%% of one core; peak RSS %.1f MB\n",
       cpu, w1 - w0, 100 * cpu / (w1 - w0), rss / 1024
+    printf "peak threads %d, peak open descriptors %d (sampled once a second)\n", threads, fds
     printf "worst gap between two deliveries of one stream: %.2f s = interval + %.2f s (%s)\n",
       worst, worst - iv, worst_key
+    printf "delivered %d of %d live events (%s); log: %d warning/error lines, %d \"Too many open files\"\n",
+      received, expected, received == expected ? "all, once" : (received > expected ? "DUPLICATES" : "INCOMPLETE"),
+      errors, emfile
+    if (errors > 0) printf "%s", first_errors
   }' "$WORK/many.log"
 if [ -n "${KEEP_LOG:-}" ]; then cp "$WORK/many.log" "$KEEP_LOG"; fi
