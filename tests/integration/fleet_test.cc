@@ -33,6 +33,11 @@ using std::chrono::milliseconds;
 using std::chrono::seconds;
 using SysTime = std::chrono::system_clock::time_point;
 
+// The daemon's threads are a fixed set whatever the fleet (docs/architecture.md,
+// "Threads": about 10 with every optional one running); 16 leaves room for a
+// library's helper thread without letting a thread per console or per stream pass.
+constexpr int kThreadBound = 16;
+
 // prlimit(1) (util-linux, Essential on Debian) sets the limit in the child
 // only, then execs the collector: the pid we hold is the collector's.
 constexpr char kPrlimit[] = "/usr/bin/prlimit";
@@ -216,6 +221,7 @@ TEST(FleetTest, TwoHundredConsolesUnderTheDefaultOpenFileLimit) {
   EXPECT_LE(peak_fds, kDescriptorBound) << "peak open descriptors of the collector (" << kConsoles
                                         << " consoles, peak threads " << peak_threads << ")";
   EXPECT_EQ(collector.Output().find("Too many open files"), std::string::npos);
+  EXPECT_LE(peak_threads, kThreadBound);
 }
 
 TEST(FleetTest, StalledConsolesDoNotDelayHealthyOnes) {
@@ -333,6 +339,7 @@ TEST(FleetTest, StalledConsolesDoNotDelayHealthyOnes) {
   }
   std::printf("[ fleet ] healthy events measured %zu, collector peak threads %d\n", measured,
               peak_threads);
+  EXPECT_LE(peak_threads, kThreadBound) << "threads must not grow with the stalled requests";
   // The stalled consoles' requests are still waiting: the stop need not be
   // prompt for this test, the Process destructor kills what is left.
   collector->Signal(SIGTERM);
