@@ -9,10 +9,14 @@
 #include <unistd.h>
 
 #include <cstdint>
+#include <deque>
 #include <exception>
 #include <new>
+#include <vector>
+#include <thread>
 
 #if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
 #include <sanitizer/common_interface_defs.h>
 #define S1C_FIBER_ASAN 1
 #endif
@@ -51,30 +55,79 @@ struct Fiber::Context {
   ucontext_t fiber{};
   ucontext_t caller{};
   char* mapping = nullptr;  // Guard page, then the stack.
-  size_t mapping_bytes = 0;
   char* stack = nullptr;
   // The thread stack that Resume was called on, for AddressSanitizer.
   const void* caller_bottom = nullptr;
   size_t caller_size = 0;
 };
 
+namespace {
+
+// Stacks of ended fibers, kept for the next ones: mapping a stack, its
+// guard page and the first pages it touches cost more than a poll's own work
+// (a fleet starts about a hundred cycles a second). Their touched pages stay
+// resident, a few tens of KB each, so only kMaxSpare are kept.
+class StackPool {
+ public:
+  static constexpr size_t kMaxSpare = 64;
+
+  static StackPool& Get() {
+    static StackPool* pool = new StackPool();  // Leaked: fibers may end during exit.
+    return *pool;
+  }
+
+  // The start of the mapping: a guard page, then Fiber::kStackBytes.
+  char* Take() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (!spare_.empty()) {
+        char* mapping = spare_.back();
+        spare_.pop_back();
+        return mapping;
+      }
+    }
+    void* mapping = ::mmap(nullptr, MappingBytes(), PROT_READ | PROT_WRITE,
+                           MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
+    if (mapping == MAP_FAILED) throw std::bad_alloc();
+    if (::mprotect(mapping, PageSize(), PROT_NONE) != 0) {
+      ::munmap(mapping, MappingBytes());
+      throw std::bad_alloc();
+    }
+    return static_cast<char*>(mapping);
+  }
+
+  void Give(char* mapping) {
+#ifdef S1C_FIBER_ASAN
+    // The ended fiber's last frames left their redzones poisoned.
+    __asan_unpoison_memory_region(mapping + PageSize(), Fiber::kStackBytes);
+#endif
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (spare_.size() < kMaxSpare) {
+        spare_.push_back(mapping);
+        return;
+      }
+    }
+    ::munmap(mapping, MappingBytes());
+  }
+
+  static size_t MappingBytes() { return PageSize() + Fiber::kStackBytes; }
+
+ private:
+  std::mutex mu_;
+  std::vector<char*> spare_;
+};
+
+}  // namespace
+
 Fiber::Fiber(Host& host, std::function<void()> fn)
     : host_(host), fn_(std::move(fn)), context_(std::make_unique<Context>()) {
-  const size_t guard = PageSize();
-  context_->mapping_bytes = guard + kStackBytes;
-  void* mapping = ::mmap(nullptr, context_->mapping_bytes, PROT_READ | PROT_WRITE,
-                         MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
-  if (mapping == MAP_FAILED) throw std::bad_alloc();
-  context_->mapping = static_cast<char*>(mapping);
-  if (::mprotect(context_->mapping, guard, PROT_NONE) != 0) {
-    ::munmap(context_->mapping, context_->mapping_bytes);
-    throw std::bad_alloc();
-  }
-  context_->stack = context_->mapping + guard;
+  context_->mapping = StackPool::Get().Take();
+  context_->stack = context_->mapping + PageSize();
 }
 
 Fiber::~Fiber() {
-  if (context_->mapping != nullptr) ::munmap(context_->mapping, context_->mapping_bytes);
+  if (context_->mapping != nullptr) StackPool::Get().Give(context_->mapping);
 }
 
 Fiber* Fiber::Current() { return current; }
@@ -135,6 +188,73 @@ bool SleepUntil(std::chrono::steady_clock::time_point deadline, const StopToken&
     host.Park(*self, deadline);
   }
   return false;
+}
+
+namespace {
+
+// The threads of OffThread: started on first use, never more than kThreads
+// (the daemon's thread count stays fixed), alive until the process exits.
+class BlockingPool {
+ public:
+  static constexpr int kThreads = 4;
+
+  static BlockingPool& Get() {
+    // Leaked on purpose: its threads may still be parked in the queue wait
+    // while static destructors run at exit.
+    static BlockingPool* pool = new BlockingPool();
+    return *pool;
+  }
+
+  void Run(const std::function<void()>& fn) {
+    Event done;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (threads_started_ < kThreads && idle_ == 0) {
+        ++threads_started_;
+        std::thread([this] { Work(); }).detach();
+      }
+      jobs_.push_back({&fn, &done});
+    }
+    cv_.notify_one();
+    done.Wait();
+  }
+
+ private:
+  struct Job {
+    const std::function<void()>* fn;
+    Event* done;
+  };
+
+  void Work() {
+    std::unique_lock<std::mutex> lock(mu_);
+    while (true) {
+      ++idle_;
+      cv_.wait(lock, [this] { return !jobs_.empty(); });
+      --idle_;
+      const Job job = jobs_.front();
+      jobs_.pop_front();
+      lock.unlock();
+      (*job.fn)();
+      job.done->Set();
+      lock.lock();
+    }
+  }
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Job> jobs_;
+  int threads_started_ = 0;
+  int idle_ = 0;
+};
+
+}  // namespace
+
+void OffThread(const std::function<void()>& fn) {
+  if (Fiber::Current() == nullptr) {
+    fn();
+    return;
+  }
+  BlockingPool::Get().Run(fn);
 }
 
 void Event::Set() {

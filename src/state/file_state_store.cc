@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <system_error>
 
+#include "s1c/core/fiber.h"
 #include "s1c/core/files.h"
 #include "s1c/core/iso_time.h"
 #include "s1c/core/text.h"
@@ -171,16 +172,23 @@ Result<std::optional<Checkpoint>> FileStateStore::Load(std::string_view console,
 Status FileStateStore::Commit(std::string_view console, std::string_view name,
                               const Checkpoint& cp) {
   S1C_RETURN_IF_ERROR(CheckNames(console, name));
-  const fs::path path = PathFor(console, name);
-  return WriteAtomically(path, EncodeCheckpoint(cp));
+  return WriteAtomically(console, name, PathFor(console, name), EncodeCheckpoint(cp));
 }
 
-Status FileStateStore::WriteAtomically(const std::filesystem::path& path, const std::string& text) {
-  // One lock for the whole write: two commits of the same file would
-  // otherwise share a temp file. Commits are rare (one per acked batch).
-  std::lock_guard<std::mutex> lock(mu_);
-  S1C_RETURN_IF_ERROR(fs_.MakePrivateDirs(path.parent_path(), "state directory"));
-  return files::WriteFileAtomically(fs_, path, text);
+std::mutex& FileStateStore::LockFor(std::string_view console, std::string_view name) {
+  const size_t hash = std::hash<std::string_view>{}(console) * 31 + std::hash<std::string_view>{}(name);
+  return stream_locks_[hash % stream_locks_.size()];
+}
+
+Status FileStateStore::WriteAtomically(std::string_view console, std::string_view name,
+                                       const std::filesystem::path& path, const std::string& text) {
+  Status status;
+  fiber::OffThread([&] {
+    std::lock_guard<std::mutex> lock(LockFor(console, name));
+    status = fs_.MakePrivateDirs(path.parent_path(), "state directory");
+    if (status.ok()) status = files::WriteFileAtomically(fs_, path, text);
+  });
+  return status;
 }
 
 std::filesystem::path FileStateStore::SeenPathFor(std::string_view console,
@@ -200,14 +208,14 @@ Result<std::optional<SeenKeys>> FileStateStore::LoadSeen(std::string_view consol
 Status FileStateStore::CommitSeen(std::string_view console, std::string_view name,
                                   const SeenKeys& seen) {
   S1C_RETURN_IF_ERROR(CheckNames(console, name));
-  return WriteAtomically(SeenPathFor(console, name), seen.Encode());
+  return WriteAtomically(console, name, SeenPathFor(console, name), seen.Encode());
 }
 
 Status FileStateStore::Reset(std::string_view console, std::string_view name) {
   S1C_RETURN_IF_ERROR(CheckNames(console, name));
   const fs::path path = PathFor(console, name);
   const fs::path seen = SeenPathFor(console, name);
-  std::lock_guard<std::mutex> lock(mu_);
+  std::lock_guard<std::mutex> lock(LockFor(console, name));
   bool removed = false;
   for (const fs::path& p : {path, files::TempPathFor(path), seen, files::TempPathFor(seen)}) {
     Result<bool> gone = fs_.RemoveFile(p, "state file");

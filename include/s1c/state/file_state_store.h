@@ -8,6 +8,7 @@
 // it), never a silent restart from scratch.
 #pragma once
 
+#include <array>
 #include <filesystem>
 #include <memory>
 #include <mutex>
@@ -40,12 +41,19 @@ class FileStateStore final : public StateStore {
   std::filesystem::path SeenPathFor(std::string_view console, std::string_view name) const;
 
  private:
-  Status WriteAtomically(const std::filesystem::path& path, const std::string& text);
+  // Writes `text` to `path` (one of the stream's files) under the stream's
+  // lock, off the calling fiber's thread (fiber::OffThread): an fsync takes
+  // milliseconds, and the fleet's other streams go on meanwhile.
+  Status WriteAtomically(std::string_view console, std::string_view name,
+                         const std::filesystem::path& path, const std::string& text);
+  // The lock of one stream's files: two commits of the same file would share
+  // its temp file, while different streams write in parallel.
+  std::mutex& LockFor(std::string_view console, std::string_view name);
 
   files::PosixFileSystem posix_fs_;  // fs_ unless the caller passed one.
   std::filesystem::path dir_;
   files::FileSystem& fs_;
-  std::mutex mu_;  // Serialises directory creation and renames.
+  std::array<std::mutex, 64> stream_locks_;
 };
 
 // Serialisation, exposed for tests and fuzzing. `source` names the file in errors.

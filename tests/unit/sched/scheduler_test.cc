@@ -23,6 +23,16 @@ using testing::FakeClock;
 // it. A passing test never waits that long; it never waits on time at all.
 constexpr std::chrono::seconds kSafetyLimit(10);
 
+// Waits (real time, up to kSafetyLimit) until `value` is `want`.
+bool WaitForValue(const std::atomic<int>& value, int want) {
+  const auto give_up = std::chrono::steady_clock::now() + kSafetyLimit;
+  while (value.load() != want) {
+    if (std::chrono::steady_clock::now() > give_up) return false;
+    std::this_thread::yield();
+  }
+  return true;
+}
+
 // Scheduler::Run on a thread of its own, over a FakeClock.
 class Running {
  public:
@@ -224,6 +234,38 @@ TEST(SchedulerTest, AStalledTaskDoesNotDelayTheOthers) {
   EXPECT_EQ(s.fiber_count(), 50u);
   EXPECT_EQ(s.MaxLateness(), milliseconds(0));
   reply.Set();  // Lets the stalled ones end, so the stop does not wait for them.
+  EXPECT_TRUE(running.Stop());
+}
+
+TEST(SchedulerTest, ACallBlockingOffThreadLetsTheOtherFibersRun) {
+  // "fsync" blocks its thread until "other" has run: only possible if the
+  // blocking call runs off the scheduler's thread while its fiber parks.
+  FakeClock clock;
+  Scheduler s(clock);
+  std::mutex mu;
+  std::condition_variable cv;
+  bool other_ran = false;
+  std::atomic<int> finished{0};
+  s.Add("fsync", [&](const StopToken&) {
+    fiber::OffThread([&] {
+      std::unique_lock<std::mutex> lock(mu);
+      if (cv.wait_for(lock, kSafetyLimit, [&] { return other_ran; })) ++finished;
+    });
+    return milliseconds(3600 * 1000);
+  });
+  s.Add("other", [&](const StopToken&) {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      other_ran = true;
+    }
+    cv.notify_all();
+    return milliseconds(3600 * 1000);
+  });
+  const auto start = clock.MonotonicNow();
+  Running running(s, clock);
+  ASSERT_TRUE(clock.AwaitWaiter(start + std::chrono::hours(1)));
+  // Both back in the queue; the blocked call ended once "other" ran.
+  ASSERT_TRUE(WaitForValue(finished, 1));
   EXPECT_TRUE(running.Stop());
 }
 
