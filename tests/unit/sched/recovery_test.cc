@@ -62,6 +62,18 @@ void AddBackingOff(Scheduler& s, FakeClock& clock, RecoveryBell& bell, Wakes& wa
   });
 }
 
+// A stream about to fetch new events for the intake: held back while it fails.
+void AddAboutToFetch(Scheduler& s, FakeClock& clock, RecoveryBell& bell, Wakes& wakes,
+                     const std::string& name) {
+  const auto start = clock.MonotonicNow();
+  s.Add(name, [&, name, start](const StopToken& stop) {
+    if (bell.WaitWhileFailing(seconds(60), stop)) {
+      wakes.Note(name, std::chrono::duration_cast<milliseconds>(clock.MonotonicNow() - start));
+    }
+    return hours(1);
+  });
+}
+
 TEST(RecoveryTest, OneSuccessWakesEveryStreamBackingOffFromTheIntake) {
   FakeClock clock;
   Scheduler s(clock);
@@ -126,13 +138,8 @@ TEST(RecoveryTest, WhileTheIntakeIsDownANewCycleWaitsHoldingNothing) {
   RecoveryBell bell;
   bell.MarkFailing();
   Wakes wakes;
+  AddAboutToFetch(s, clock, bell, wakes, "next");
   const auto start = clock.MonotonicNow();
-  s.Add("next", [&](const StopToken& stop) {
-    if (bell.WaitWhileFailing(seconds(60), stop)) {
-      wakes.Note("next", std::chrono::duration_cast<milliseconds>(clock.MonotonicNow() - start));
-    }
-    return hours(1);
-  });
   s.Add("retrier", [&](const StopToken&) {
     bell.Ring();  // Its retry got through.
     return hours(1);
@@ -151,13 +158,8 @@ TEST(RecoveryTest, AFailingIntakeNobodyRetriesHoldsANewCycleBackOnlyForTheLonges
   RecoveryBell bell;
   bell.MarkFailing();
   Wakes wakes;
+  AddAboutToFetch(s, clock, bell, wakes, "next");
   const auto start = clock.MonotonicNow();
-  s.Add("next", [&](const StopToken& stop) {
-    if (bell.WaitWhileFailing(seconds(60), stop)) {
-      wakes.Note("next", std::chrono::duration_cast<milliseconds>(clock.MonotonicNow() - start));
-    }
-    return hours(1);
-  });
   Running running(s);
   ASSERT_TRUE(clock.AwaitWaiter(start + seconds(60)));
   clock.Advance(seconds(60));
