@@ -12,7 +12,7 @@
 #include <deque>
 #include <exception>
 #include <new>
-#include <vector>
+#include <optional>
 #include <thread>
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -20,6 +20,8 @@
 #include <sanitizer/common_interface_defs.h>
 #define S1C_FIBER_ASAN 1
 #endif
+
+#include "s1c/core/spare_list.h"
 
 namespace s1c::fiber {
 namespace {
@@ -49,13 +51,11 @@ struct StackSwitch {
   }
 };
 
-}  // namespace
-
 // swapcontext, built from getcontext and setcontext: AddressSanitizer
 // intercepts glibc's swapcontext only to warn, on first use, that it "may
 // produce false positives" (into the sanitizer report files, which fail the
 // CI run), although every switch here is announced to it (StackSwitch).
-[[gnu::noinline]] static void SwitchContext(ucontext_t* from, const ucontext_t* to) {
+[[gnu::noinline]] void SwitchContext(ucontext_t* from, const ucontext_t* to) {
   volatile bool resumed = false;
   ::getcontext(from);  // Returns a second time when someone switches back to `from`.
   if (resumed) return;
@@ -63,11 +63,13 @@ struct StackSwitch {
   ::setcontext(to);
 }
 
+}  // namespace
+
 struct Fiber::Context {
   ucontext_t fiber{};
   ucontext_t caller{};
   char* mapping = nullptr;  // Guard page, then the stack.
-  char* stack = nullptr;
+  char* stack() const { return mapping + PageSize(); }
   // The thread stack that Resume was called on, for AddressSanitizer.
   const void* caller_bottom = nullptr;
   size_t caller_size = 0;
@@ -78,11 +80,9 @@ namespace {
 // Stacks of ended fibers, kept for the next ones: mapping a stack, its
 // guard page and the first pages it touches cost more than a poll's own work
 // (a fleet starts about a hundred cycles a second). Their touched pages stay
-// resident, a few tens of KB each, so only kMaxSpare are kept.
+// resident, a few tens of KB each, so only 64 are kept.
 class StackPool {
  public:
-  static constexpr size_t kMaxSpare = 64;
-
   static StackPool& Get() {
     static StackPool* pool = new StackPool();  // Leaked: fibers may end during exit.
     return *pool;
@@ -90,14 +90,7 @@ class StackPool {
 
   // The start of the mapping: a guard page, then Fiber::kStackBytes.
   char* Take() {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      if (!spare_.empty()) {
-        char* mapping = spare_.back();
-        spare_.pop_back();
-        return mapping;
-      }
-    }
+    if (std::optional<char*> mapping = spare_.Take()) return *mapping;
     void* mapping = ::mmap(nullptr, MappingBytes(), PROT_READ | PROT_WRITE,
                            MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
     if (mapping == MAP_FAILED) throw std::bad_alloc();
@@ -113,21 +106,13 @@ class StackPool {
     // The ended fiber's last frames left their redzones poisoned.
     __asan_unpoison_memory_region(mapping + PageSize(), Fiber::kStackBytes);
 #endif
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      if (spare_.size() < kMaxSpare) {
-        spare_.push_back(mapping);
-        return;
-      }
-    }
-    ::munmap(mapping, MappingBytes());
+    if (std::optional<char*> extra = spare_.Give(mapping)) ::munmap(*extra, MappingBytes());
   }
 
   static size_t MappingBytes() { return PageSize() + Fiber::kStackBytes; }
 
  private:
-  std::mutex mu_;
-  std::vector<char*> spare_;
+  SpareList<char*> spare_{64};
 };
 
 }  // namespace
@@ -135,7 +120,6 @@ class StackPool {
 Fiber::Fiber(Host& host, std::function<void()> fn)
     : host_(host), fn_(std::move(fn)), context_(std::make_unique<Context>()) {
   context_->mapping = StackPool::Get().Take();
-  context_->stack = context_->mapping + PageSize();
 }
 
 Fiber::~Fiber() {
@@ -169,7 +153,7 @@ void Fiber::Resume() {
   if (!started_) {
     started_ = true;
     ::getcontext(&c.fiber);
-    c.fiber.uc_stack.ss_sp = c.stack;
+    c.fiber.uc_stack.ss_sp = c.stack();
     c.fiber.uc_stack.ss_size = kStackBytes;
     c.fiber.uc_link = nullptr;
     const auto address = reinterpret_cast<uintptr_t>(this);
@@ -178,7 +162,7 @@ void Fiber::Resume() {
                   static_cast<unsigned int>(address & 0xffffffffu));
   }
   StackSwitch in;
-  in.Start(c.stack, kStackBytes);
+  in.Start(c.stack(), kStackBytes);
   SwitchContext(&c.caller, &c.fiber);
   in.Finish(nullptr, nullptr);
   current = outer;

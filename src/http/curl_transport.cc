@@ -24,6 +24,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -31,6 +32,7 @@
 #include <vector>
 
 #include "s1c/core/fiber.h"
+#include "s1c/core/spare_list.h"
 
 #include "curl_error.h"
 
@@ -344,31 +346,19 @@ class CurlLoop {
     }
     if (multi_ != nullptr) curl_multi_wakeup(multi_);
     thread_.join();
-    for (CURL* easy : idle_easy_) curl_easy_cleanup(easy);
+    for (CURL* easy : idle_easy_.TakeAll()) curl_easy_cleanup(easy);
     if (multi_ != nullptr) curl_multi_cleanup(multi_);
   }
 
   CURL* AcquireEasy() {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      if (!idle_easy_.empty()) {
-        CURL* easy = idle_easy_.back();
-        idle_easy_.pop_back();
-        return easy;
-      }
-    }
+    if (std::optional<CURL*> easy = idle_easy_.Take()) return *easy;
     return curl_easy_init();
   }
 
   void ReleaseEasy(CURL* easy) {
     // Drops the pointers into the caller's frame (error buffer, header list, body).
     curl_easy_reset(easy);
-    std::lock_guard<std::mutex> lock(mu_);
-    if (idle_easy_.size() < kMaxIdleEasyHandles) {
-      idle_easy_.push_back(easy);
-    } else {
-      curl_easy_cleanup(easy);
-    }
+    if (std::optional<CURL*> extra = idle_easy_.Give(easy)) curl_easy_cleanup(*extra);
   }
 
   // Runs `job` on the loop and waits for it to end.
@@ -447,10 +437,10 @@ class CurlLoop {
   CURLM* const multi_;
   std::thread thread_;
   std::mutex mu_;
-  bool quit_ = false;             // Guarded by mu_.
-  std::vector<Job*> submitted_;   // Guarded by mu_.
-  std::vector<CURL*> idle_easy_;  // Guarded by mu_.
-  Active active_;                 // Loop thread only.
+  bool quit_ = false;            // Guarded by mu_.
+  std::vector<Job*> submitted_;  // Guarded by mu_.
+  SpareList<CURL*> idle_easy_{kMaxIdleEasyHandles};
+  Active active_;                // Loop thread only.
 };
 
 namespace {

@@ -3,13 +3,14 @@
 #include <algorithm>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <utility>
 #include <vector>
 
 #include "gzip.h"
 #include "json_escape.h"
+#include "s1c/core/spare_list.h"
 #include "s1c/core/text.h"
 #include "s1c/http/retry_after.h"
 
@@ -31,43 +32,20 @@ struct Buffers {
 
 // Spare Buffers, shared by every Forwarder of the process: a backfill or a
 // busy stream reuses the same set page after page, and a daemon with a
-// hundred consoles keeps kSpare sets in all, not one per console.
-class BufferPool {
- public:
-  static constexpr size_t kSpare = 2;
-
-  std::unique_ptr<Buffers> Take() {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      if (!spare_.empty()) {
-        std::unique_ptr<Buffers> buffers = std::move(spare_.back());
-        spare_.pop_back();
-        return buffers;
-      }
-    }
-    return std::make_unique<Buffers>();
-  }
-
-  void Return(std::unique_ptr<Buffers> buffers) {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (spare_.size() < kSpare) spare_.push_back(std::move(buffers));
-  }
-
- private:
-  std::mutex mu_;
-  std::vector<std::unique_ptr<Buffers>> spare_;
-};
-
-BufferPool& SharedBufferPool() {
-  static BufferPool pool;
-  return pool;
+// hundred consoles keeps two sets in all, not one per console.
+SpareList<std::unique_ptr<Buffers>>& SpareBuffers() {
+  static SpareList<std::unique_ptr<Buffers>> spare(2);
+  return spare;
 }
 
 // Buffers from the shared pool for one call, given back however it ends.
 class BuffersLease {
  public:
-  BuffersLease() : buffers_(SharedBufferPool().Take()) {}
-  ~BuffersLease() { SharedBufferPool().Return(std::move(buffers_)); }
+  BuffersLease() {
+    std::optional<std::unique_ptr<Buffers>> spare = SpareBuffers().Take();
+    buffers_ = spare ? std::move(*spare) : std::make_unique<Buffers>();
+  }
+  ~BuffersLease() { SpareBuffers().Give(std::move(buffers_)); }  // Freed here when full.
   BuffersLease(const BuffersLease&) = delete;
   BuffersLease& operator=(const BuffersLease&) = delete;
   Buffers* operator->() const { return buffers_.get(); }
@@ -312,12 +290,12 @@ Delivery Forwarder::Deliver(std::string_view stream, std::span<const EventRef> e
 }
 
 bool Forwarder::WaitToRetry(Clock& clock, std::chrono::milliseconds d, const StopToken& stop) {
-  if (!options_.recovery) return clock.SleepFor(d, stop);
+  if (!options_.recovery) return EventSink::WaitToRetry(clock, d, stop);
   return options_.recovery->SleepFor(clock, d, stop);
 }
 
 bool Forwarder::WaitWhileFailing(std::chrono::milliseconds max_wait, const StopToken& stop) {
-  if (!options_.recovery) return !stop.StopRequested();
+  if (!options_.recovery) return EventSink::WaitWhileFailing(max_wait, stop);
   return options_.recovery->WaitWhileFailing(max_wait, stop);
 }
 
