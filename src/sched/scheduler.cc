@@ -118,6 +118,10 @@ void Scheduler::Unpark(fiber::Fiber& f) {
 
 void Scheduler::Spawn(std::function<void()> fn) {
   std::lock_guard<std::mutex> lock(mu_);
+  StartLocked(std::move(fn));
+}
+
+void Scheduler::StartLocked(std::function<void()> fn) {
   auto* f = new fiber::Fiber(*this, std::move(fn));
   fibers_.insert(f);
   ready_.push_back(f);
@@ -179,9 +183,7 @@ void Scheduler::Run(const StopToken& stop) {
     if (!stopping_ && !queue_.empty() && queue_.top().due <= now) {
       while (!queue_.empty() && queue_.top().due <= now) {
         const size_t task = PopDueLocked().task;
-        auto* f = new fiber::Fiber(*this, [this, task, &stop] { RunTask(task, stop); });
-        fibers_.insert(f);
-        ready_.push_back(f);
+        StartLocked([this, task, &stop] { RunTask(task, stop); });
       }
       continue;
     }

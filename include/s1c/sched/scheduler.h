@@ -97,6 +97,8 @@ class Scheduler final : private fiber::Host {
   Entry PopDueLocked();
   // Runs task `index` once and queues it again after the delay it returns.
   void RunTask(size_t index, const StopToken& stop);
+  // REQUIRES: mu_ held. Starts `fn` on a new fiber, ready to run.
+  void StartLocked(std::function<void()> fn);
   // REQUIRES: mu_ held. Moves a parked fiber to the ready list.
   void WakeLocked(fiber::Fiber& fiber);
 
