@@ -8,14 +8,6 @@ namespace {
 // A task that has finished in once mode is parked far in the future.
 constexpr std::chrono::milliseconds kParked = std::chrono::hours(24 * 365);
 
-// The checkpoint's delivered-event count; nullopt when it cannot be read
-// (the cycle then reports that error itself).
-std::optional<int64_t> EventsDone(pipeline::Poller& poller) {
-  Result<std::optional<state::Checkpoint>> cp = poller.Checkpoint();
-  if (!cp.ok()) return std::nullopt;
-  return cp->has_value() ? (*cp)->events_done : int64_t{0};
-}
-
 }  // namespace
 
 StreamTask::StreamTask(pipeline::Poller& poller, StreamTaskOptions options,
@@ -30,7 +22,7 @@ std::chrono::milliseconds StreamTask::operator()(const StopToken& stop) {
   const auto& o = poller_.options();
   const std::string stream(o.spec->name);
   std::optional<int64_t> done_before;
-  if (options_.progress_resets_failures) done_before = EventsDone(poller_);
+  if (options_.progress_resets_failures) done_before = poller_.events_done();
   auto cycle =
       poller_.RunCycle(stop, [&](const pipeline::CycleResult& so_far, const state::Checkpoint& cp) {
         observer_.OnPage(o.console, stream, so_far, cp);
@@ -53,7 +45,7 @@ std::chrono::milliseconds StreamTask::operator()(const StopToken& stop) {
     return std::chrono::milliseconds(0);
   }
   if (done_before) {
-    const std::optional<int64_t> done_after = EventsDone(poller_);
+    const std::optional<int64_t> done_after = poller_.events_done();
     if (done_after && *done_after > *done_before) failures_ = 0;
   }
   ++failures_;

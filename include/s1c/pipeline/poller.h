@@ -102,6 +102,12 @@ class Poller {
 
   // The last committed checkpoint (loaded on first use); nullopt before any.
   Result<std::optional<state::Checkpoint>> Checkpoint();
+  // The events the checkpoint counts as delivered, from memory (no copy, no
+  // read): nullopt until a cycle has loaded the checkpoint.
+  std::optional<int64_t> events_done() const {
+    if (!loaded_) return std::nullopt;
+    return checkpoint_ ? checkpoint_->events_done : 0;
+  }
 
   const PollerOptions& options() const { return options_; }
 
