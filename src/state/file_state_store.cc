@@ -176,8 +176,8 @@ Status FileStateStore::Commit(std::string_view console, std::string_view name,
 }
 
 std::mutex& FileStateStore::LockFor(std::string_view console, std::string_view name) {
-  const size_t hash = std::hash<std::string_view>{}(console) * 31 + std::hash<std::string_view>{}(name);
-  return stream_locks_[hash % stream_locks_.size()];
+  const std::hash<std::string_view> hash;
+  return stream_locks_[(hash(console) * 31 + hash(name)) % stream_locks_.size()];
 }
 
 Status FileStateStore::WriteAtomically(std::string_view console, std::string_view name,
