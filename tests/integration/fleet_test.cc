@@ -124,8 +124,8 @@ TEST(FleetTest, TwoHundredConsolesUnderTheDefaultOpenFileLimit) {
   // Each open keep-alive connection holds one of the servers' threads (up
   // to 5 s idle): enough that the test doubles never queue the collector.
   const std::string server_threads = std::to_string(4 * kConsoles + 16);
-  Server& sim = f.StartSimulator({"--token", "tok-fleet", "--seed", "18", "--activities", "250",
-                                  "--threats", "40", "--start", "2026-01-01T00:00:00Z",
+  Server& sim = f.StartSimulator({"--token", "tok-fleet", "--seed", "18", "--activities", "150",
+                                  "--threats", "30", "--start", "2026-01-01T00:00:00Z",
                                   "--span-seconds", "86400", "--live-rate", "1", "--live-seconds",
                                   std::to_string(kLiveSeconds), "--threads", server_threads});
   const auto live_end = std::chrono::steady_clock::now() + seconds(kLiveSeconds);
