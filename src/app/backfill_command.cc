@@ -271,7 +271,7 @@ int RunBackfill(const BackfillOptions& o, StopSource stop) {
   std::string where = "intake " + stream_config->intake_url;
   if (o.dry_run) {
     // Start where a real run would, but keep every commit in memory.
-    if (existing->has_value()) (void)dry_store.Commit(o.console, name, **existing);
+    if (existing->has_value()) (void)dry_store.Commit(o.console, name, **existing, nullptr);
     sink = &discard;
     store = &dry_store;
     where = "nowhere (dry run)";

@@ -125,9 +125,10 @@ DrainResult DrainRange(pipeline::Poller& poller, sched::StreamTaskOptions task_o
       finished.sweep_us = *options.mark_done_at_us;
       finished.updated_at = FormatIsoTime(clock.NowMicros());
       // Everything is delivered even if this fails; a rerun then finds
-      // nothing left to send. Reported so the caller can log it.
+      // nothing left to send (nor to sweep: no seen keys are kept). Reported
+      // so the caller can log it.
       const auto& o = poller.options();
-      Status marked = options.store->Commit(o.console, o.state_name, finished);
+      Status marked = options.store->Commit(o.console, o.state_name, finished, nullptr);
       if (!marked.ok()) out.failure = marked.Annotate("could not mark the finished backfill done");
     }
   }

@@ -56,7 +56,7 @@ Result<StateBundle> CollectBundle(state::StateStore& store,
   }
   if (!unreadable.empty()) {
     return Corrupt(std::to_string(unreadable.size()) +
-                   " seen-key file(s) of these consoles cannot be read, so they cannot be moved: " +
+                   " seen-key set(s) of these consoles cannot be read, so they cannot be moved: " +
                    Join(unreadable, "; "));
   }
   return bundle;
@@ -223,14 +223,16 @@ Status ApplyImport(state::StateStore& store, const StateBundle& bundle,
   for (size_t i = 0; i < steps.size(); ++i) {
     if (!Writes(steps[i].action)) continue;
     const BundleEntry& e = bundle.entries[i];
-    // Seen keys first, as the poller writes them: a crash in between leaves
-    // newer keys beside the old checkpoint, which only means fewer re-sends.
-    if (e.seen) {
-      if (Status st = store.CommitSeen(e.console, e.name, *e.seen); !st.ok()) {
-        return st.Annotate("importing the seen keys of " + e.console + "/" + e.name);
-      }
+    // A bundle without seen keys leaves the store's own (see SameSeen).
+    std::optional<state::SeenKeys> kept;
+    if (!e.seen) {
+      Result<std::optional<state::SeenKeys>> here =
+          store.LoadSeen(e.console, e.name, state::SeenKeys::kDefaultMaxKeys);
+      if (here.ok()) kept = std::move(*here);
     }
-    if (Status st = store.Commit(e.console, e.name, e.checkpoint); !st.ok()) {
+    const std::optional<state::SeenKeys>& seen = e.seen ? e.seen : kept;
+    if (Status st = store.Commit(e.console, e.name, e.checkpoint, seen ? &*seen : nullptr);
+        !st.ok()) {
       return st.Annotate("importing " + e.console + "/" + e.name);
     }
   }

@@ -99,7 +99,7 @@ Status Poller::EnsureLoaded() {
     cp.watermark_us = *start;
     cp.updated_at = FormatIsoTime(clock_.NowMicros());
     cp.sweep_us = *start;
-    S1C_RETURN_IF_ERROR(store_.Commit(options_.console, options_.state_name, cp));
+    S1C_RETURN_IF_ERROR(store_.Commit(options_.console, options_.state_name, cp, nullptr));
     checkpoint_ = std::move(cp);
   }
   // A checkpoint from before the sweep: nothing of its past is known to need one.
@@ -112,7 +112,7 @@ Status Poller::EnsureLoaded() {
       // Only which events the sweep must not send again is lost: it may
       // send some twice, never lose one. The file is rewritten after a cycle.
       spdlog::warn(
-          "Ignoring a corrupt seen-key file; the late-event sweep may send some events "
+          "Ignoring corrupt seen keys; the late-event sweep may send some events "
           "again. console={} stream={} error=\"{}\"",
           options_.console, options_.state_name, seen.status().message());
     } else if (seen->has_value()) {
@@ -137,14 +137,11 @@ Status Poller::CommitNow() {
   // A failed write is not retried here: the error ends the cycle, as it always
   // has, and the progress it held is delivered again after a restart.
   dirty_ = false;
-  if (seen_dirty_) {
-    // Before the checkpoint, so every event it counts as sent has its key
-    // saved: a crash then never makes the sweep send a committed event again.
-    seen_dirty_ = false;
-    S1C_RETURN_IF_ERROR(store_.CommitSeen(options_.console, options_.state_name, seen_)
-                            .Annotate("cannot save the seen keys"));
-  }
-  S1C_RETURN_IF_ERROR(store_.Commit(options_.console, options_.state_name, *checkpoint_)
+  // The seen keys go with the checkpoint in one write, so every event it
+  // counts as sent has its key saved: a crash never makes the sweep send a
+  // committed event again.
+  S1C_RETURN_IF_ERROR(store_.Commit(options_.console, options_.state_name, *checkpoint_,
+                                    lookback_us_ > 0 ? &seen_ : nullptr)
                           .Annotate("cannot save the checkpoint"));
   last_commit_ = clock_.MonotonicNow();
   return Status::Ok();
@@ -240,7 +237,6 @@ void Poller::OnDelivered(ScanKind kind, const std::vector<const s1::RawEvent*>& 
   while (!fresh_reads_.empty() && fresh_reads_.front().up_to_us < *cp.sweep_us) {
     fresh_reads_.pop_front();
   }
-  seen_dirty_ = true;
   if (dropped) {
     spdlog::warn(
         "More events fall in the late-event window than max_seen_keys; the sweep may send some "

@@ -21,7 +21,7 @@ constexpr int kVersion = 1;
 constexpr size_t kMaxStateFileBytes = size_t{64} << 20;
 constexpr size_t kMaxNameBytes = 200;
 constexpr std::string_view kJsonSuffix = ".json";
-constexpr std::string_view kSeenSuffix = ".seen";
+constexpr std::string_view kLegacySeenSuffix = ".seen";
 
 // Console and checkpoint names become path components: keep them to a safe
 // alphabet so a name can never escape the state directory.
@@ -81,7 +81,7 @@ Result<std::optional<T>> LoadDecoded(files::FileSystem& file_system, const fs::p
 
 }  // namespace
 
-std::string EncodeCheckpoint(const Checkpoint& cp) {
+std::string EncodeCheckpoint(const Checkpoint& cp, std::string_view seen) {
   OrderedJson doc;
   doc["version"] = kVersion;
   doc["watermark"] = cp.watermark;
@@ -90,7 +90,17 @@ std::string EncodeCheckpoint(const Checkpoint& cp) {
   doc["updated_at"] = cp.updated_at;
   doc["events_done"] = cp.events_done;
   // `replace` instead of throwing on invalid UTF-8: keys come from remote data.
-  return doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  std::string text = doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+  while (!seen.empty() && (seen.back() == '\n' || seen.back() == ' ')) seen.remove_suffix(1);
+  if (!seen.empty()) {
+    // Spliced in as text before the closing brace: the seen keys are already
+    // JSON, and can be megabytes that a parse and a dump would only copy.
+    text.resize(text.size() - 2);  // "\n}"
+    text += ",\n  \"seen\": ";
+    text += seen;
+    text += "\n}";
+  }
+  return text + "\n";
 }
 
 Result<Checkpoint> DecodeCheckpoint(std::string_view text, std::string_view source) {
@@ -170,9 +180,22 @@ Result<std::optional<Checkpoint>> FileStateStore::Load(std::string_view console,
 }
 
 Status FileStateStore::Commit(std::string_view console, std::string_view name,
-                              const Checkpoint& cp) {
+                              const Checkpoint& cp, const SeenKeys* seen) {
   S1C_RETURN_IF_ERROR(CheckNames(console, name));
-  return WriteAtomically(console, name, PathFor(console, name), EncodeCheckpoint(cp));
+  const fs::path path = PathFor(console, name);
+  const std::string text = EncodeCheckpoint(cp, seen != nullptr ? seen->Encode() : std::string());
+  Status status;
+  // Off the calling fiber's thread (fiber::OffThread): an fsync takes
+  // milliseconds, and the fleet's other streams go on meanwhile.
+  fiber::OffThread([&] {
+    std::lock_guard<std::mutex> lock(LockFor(console, name));
+    status = fs_.MakePrivateDirs(path.parent_path(), "state directory");
+    if (status.ok()) status = files::WriteFileAtomically(fs_, path, text);
+    // Seen keys an older version kept apart are in this file now. Should the
+    // removal fail or be lost in a crash, the file's own keys still win.
+    if (status.ok()) (void)fs_.RemoveFile(LegacySeenPathFor(console, name), "seen-key file");
+  });
+  return status;
 }
 
 std::mutex& FileStateStore::LockFor(std::string_view console, std::string_view name) {
@@ -180,41 +203,40 @@ std::mutex& FileStateStore::LockFor(std::string_view console, std::string_view n
   return stream_locks_[(hash(console) * 31 + hash(name)) % stream_locks_.size()];
 }
 
-Status FileStateStore::WriteAtomically(std::string_view console, std::string_view name,
-                                       const std::filesystem::path& path, const std::string& text) {
-  Status status;
-  fiber::OffThread([&] {
-    std::lock_guard<std::mutex> lock(LockFor(console, name));
-    status = fs_.MakePrivateDirs(path.parent_path(), "state directory");
-    if (status.ok()) status = files::WriteFileAtomically(fs_, path, text);
-  });
-  return status;
-}
-
-std::filesystem::path FileStateStore::SeenPathFor(std::string_view console,
-                                                  std::string_view name) const {
-  return dir_ / std::string(console) / (std::string(name) + std::string(kSeenSuffix));
+std::filesystem::path FileStateStore::LegacySeenPathFor(std::string_view console,
+                                                        std::string_view name) const {
+  return dir_ / std::string(console) / (std::string(name) + std::string(kLegacySeenSuffix));
 }
 
 Result<std::optional<SeenKeys>> FileStateStore::LoadSeen(std::string_view console,
                                                          std::string_view name, size_t max_keys) {
   S1C_RETURN_IF_ERROR(CheckNames(console, name));
-  return LoadDecoded<SeenKeys>(fs_, SeenPathFor(console, name),
-                               [max_keys](std::string_view text, std::string_view source) {
-                                 return SeenKeys::Decode(text, source, max_keys);
+  const fs::path path = PathFor(console, name);
+  std::string text;
+  Result<ReadOutcome> read = ReadFile(fs_, path, &text);
+  if (!read.ok()) return read.status();
+  if (*read == ReadOutcome::kOk) {
+    const nlohmann::json doc = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+    if (!doc.is_object()) {
+      return Corrupt("state file " + path.string() + " is corrupt (not a JSON object); it starts: " +
+                     Excerpt(text, 200));
+    }
+    if (const auto seen = doc.find("seen"); seen != doc.end()) {
+      Result<SeenKeys> keys = SeenKeys::Decode(seen->dump(), path.string(), max_keys);
+      if (!keys.ok()) return keys.status();
+      return std::optional<SeenKeys>(std::move(*keys));
+    }
+  }
+  return LoadDecoded<SeenKeys>(fs_, LegacySeenPathFor(console, name),
+                               [max_keys](std::string_view legacy, std::string_view source) {
+                                 return SeenKeys::Decode(legacy, source, max_keys);
                                });
-}
-
-Status FileStateStore::CommitSeen(std::string_view console, std::string_view name,
-                                  const SeenKeys& seen) {
-  S1C_RETURN_IF_ERROR(CheckNames(console, name));
-  return WriteAtomically(console, name, SeenPathFor(console, name), seen.Encode());
 }
 
 Status FileStateStore::Reset(std::string_view console, std::string_view name) {
   S1C_RETURN_IF_ERROR(CheckNames(console, name));
   const fs::path path = PathFor(console, name);
-  const fs::path seen = SeenPathFor(console, name);
+  const fs::path seen = LegacySeenPathFor(console, name);
   std::lock_guard<std::mutex> lock(LockFor(console, name));
   bool removed = false;
   for (const fs::path& p : {path, files::TempPathFor(path), seen, files::TempPathFor(seen)}) {

@@ -11,9 +11,14 @@ Result<std::optional<Checkpoint>> MemStateStore::Load(std::string_view console,
 }
 
 Status MemStateStore::Commit(std::string_view console, std::string_view name,
-                             const Checkpoint& cp) {
+                             const Checkpoint& cp, const SeenKeys* seen) {
   std::lock_guard<std::mutex> lock(mu_);
   map_[Key(console, name)] = cp;
+  if (seen != nullptr) {
+    seen_.insert_or_assign(Key(console, name), *seen);
+  } else {
+    seen_.erase(Key(console, name));
+  }
   ++commits_;
   return Status::Ok();
 }
@@ -24,13 +29,6 @@ Result<std::optional<SeenKeys>> MemStateStore::LoadSeen(std::string_view console
   auto it = seen_.find(Key(console, name));
   if (it == seen_.end()) return std::optional<SeenKeys>();
   return std::optional<SeenKeys>(it->second);
-}
-
-Status MemStateStore::CommitSeen(std::string_view console, std::string_view name,
-                                 const SeenKeys& seen) {
-  std::lock_guard<std::mutex> lock(mu_);
-  seen_.insert_or_assign(Key(console, name), seen);
-  return Status::Ok();
 }
 
 Status MemStateStore::Reset(std::string_view console, std::string_view name) {

@@ -129,7 +129,7 @@ std::string SeenKeys::Encode() const {
 
 Result<SeenKeys> SeenKeys::Decode(std::string_view text, std::string_view source, size_t max_keys) {
   auto corrupt = [&](const std::string& why) {
-    return Corrupt("seen-key file " + std::string(source) + " is corrupt (" + why +
+    return Corrupt("the seen keys in " + std::string(source) + " are corrupt (" + why +
                    "); it starts: " + Excerpt(text, 120));
   };
   const nlohmann::json doc = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);

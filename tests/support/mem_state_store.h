@@ -22,8 +22,8 @@ class MemStateStore final : public state::MemStateStore {
     return state::MemStateStore::Load(console, name);
   }
 
-  Status Commit(std::string_view console, std::string_view name,
-                const state::Checkpoint& cp) override {
+  Status Commit(std::string_view console, std::string_view name, const state::Checkpoint& cp,
+                const state::SeenKeys* seen) override {
     {
       std::lock_guard<std::mutex> lock(fault_mu_);
       if (fail_commits > 0) {
@@ -31,7 +31,7 @@ class MemStateStore final : public state::MemStateStore {
         return IoError("injected commit failure");
       }
     }
-    return state::MemStateStore::Commit(console, name, cp);
+    return state::MemStateStore::Commit(console, name, cp, seen);
   }
 
  private:

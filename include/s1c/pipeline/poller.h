@@ -41,7 +41,7 @@ struct PollerOptions {
   std::string start_from = "24h";  // Used when there is no checkpoint yet.
   int lookback_seconds = 0;
   // Bound on the keys kept for the sweep (16 bytes each in memory, about 10
-  // in the .seen file). Past it the oldest are dropped: the sweep may then
+  // in the checkpoint file). Past it the oldest are dropped: the sweep may then
   // send some events twice, never lose one.
   size_t max_seen_keys = 500000;
   // Bound on the keys kept for events at exactly the watermark time (a
@@ -142,7 +142,6 @@ class Poller {
   std::optional<state::Checkpoint> checkpoint_;
   bool dirty_ = false;       // checkpoint_ holds acknowledged progress not yet written.
   state::SeenKeys seen_;     // With lookback: keys sent at or after the sweep position.
-  bool seen_dirty_ = false;  // seen_ holds keys not yet written (with the next checkpoint).
   // Where fresh reads got to, and when they started: to tell how late a
   // late event was (in memory only; bounded by the sweep window).
   struct FreshRead {

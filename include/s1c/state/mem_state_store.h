@@ -16,11 +16,10 @@ class MemStateStore : public StateStore {
  public:
   Result<std::optional<Checkpoint>> Load(std::string_view console,
                                          std::string_view name) override;
-  Status Commit(std::string_view console, std::string_view name, const Checkpoint& cp) override;
+  Status Commit(std::string_view console, std::string_view name, const Checkpoint& cp,
+                const SeenKeys* seen) override;
   Result<std::optional<SeenKeys>> LoadSeen(std::string_view console, std::string_view name,
                                            size_t max_keys) override;
-  Status CommitSeen(std::string_view console, std::string_view name,
-                    const SeenKeys& seen) override;
   Status Reset(std::string_view console, std::string_view name) override;
   Result<StateListing> List() override;
 

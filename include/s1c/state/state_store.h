@@ -52,16 +52,15 @@ class StateStore {
   // Returns nullopt when there is no checkpoint yet; kCorrupt naming the file
   // when it exists but cannot be read.
   virtual Result<std::optional<Checkpoint>> Load(std::string_view console, std::string_view name) = 0;
-  // Durably replaces the checkpoint: when this returns Ok it survives a crash.
-  virtual Status Commit(std::string_view console, std::string_view name, const Checkpoint& cp) = 0;
-  // The keys the sweep must not send again (SeenKeys), kept beside the
-  // checkpoint (the poller writes them first, with each checkpoint that
-  // counts new events). nullopt when there is none; kCorrupt naming the file
-  // when it cannot be read.
+  // Durably replaces the checkpoint and the keys the late-event sweep must
+  // not send again (SeenKeys; nullptr: none), together: when this returns Ok
+  // both survive a crash, and a crash never leaves one without the other.
+  virtual Status Commit(std::string_view console, std::string_view name, const Checkpoint& cp,
+                        const SeenKeys* seen) = 0;
+  // The seen keys of the last Commit. nullopt when there are none; kCorrupt
+  // naming the file when they cannot be read.
   virtual Result<std::optional<SeenKeys>> LoadSeen(std::string_view console, std::string_view name,
                                                    size_t max_keys) = 0;
-  virtual Status CommitSeen(std::string_view console, std::string_view name,
-                            const SeenKeys& seen) = 0;
   // Deletes a checkpoint and its seen keys. Ok if there was none.
   virtual Status Reset(std::string_view console, std::string_view name) = 0;
   // Every checkpoint, sorted by console then name. One that cannot be read

@@ -33,16 +33,17 @@ const state::Checkpoint kNewer = At("2026-03-01T10:01:00.000000Z", 1772359260000
 class StateBundleTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(source_.Commit("eu", "activities", kNewer).ok());
-    ASSERT_TRUE(source_.Commit("eu", "threats", kOlder).ok());
-    ASSERT_TRUE(
-        source_.Commit("eu", "backfill-activities-20260101T000000Z-20260201T000000Z", kOlder).ok());
-    ASSERT_TRUE(source_.Commit("us", "activities", kOlder).ok());
-    ASSERT_TRUE(source_.Commit("apac", "activities", kOlder).ok());
     // The late-event sweep's keys of eu/activities (design.md section 4).
     seen_.Add("id-1", kNewer.watermark_us - 1000);
     seen_.Add("id-2", kNewer.watermark_us);
-    ASSERT_TRUE(source_.CommitSeen("eu", "activities", seen_).ok());
+    ASSERT_TRUE(source_.Commit("eu", "activities", kNewer, &seen_).ok());
+    ASSERT_TRUE(source_.Commit("eu", "threats", kOlder, nullptr).ok());
+    ASSERT_TRUE(source_
+                    .Commit("eu", "backfill-activities-20260101T000000Z-20260201T000000Z", kOlder,
+                            nullptr)
+                    .ok());
+    ASSERT_TRUE(source_.Commit("us", "activities", kOlder, nullptr).ok());
+    ASSERT_TRUE(source_.Commit("apac", "activities", kOlder, nullptr).ok());
   }
 
   StateBundle Export(const std::vector<std::string>& consoles) {
@@ -98,7 +99,7 @@ TEST_F(StateBundleTest, RoundTripMovesEveryCheckpointOfTheChosenConsolesOnly) {
 }
 
 TEST_F(StateBundleTest, OlderCheckpointHereIsReplaced) {
-  ASSERT_TRUE(target_.Commit("eu", "activities", kOlder).ok());
+  ASSERT_TRUE(target_.Commit("eu", "activities", kOlder, nullptr).ok());
   const StateBundle bundle = Export({"eu"});
   const std::vector<ImportStep> steps = PlanImport(target_, bundle, false);
   ASSERT_EQ(steps[0].name, "activities");
@@ -110,7 +111,7 @@ TEST_F(StateBundleTest, OlderCheckpointHereIsReplaced) {
 }
 
 TEST_F(StateBundleTest, NewerCheckpointHereRefusesTheWholeImport) {
-  ASSERT_TRUE(target_.Commit("eu", "threats", kNewer).ok());  // The bundle has kOlder.
+  ASSERT_TRUE(target_.Commit("eu", "threats", kNewer, nullptr).ok());  // The bundle has kOlder.
   const int commits_before = target_.commits();
   const StateBundle bundle = Export({"eu", "us"});
   const std::vector<ImportStep> steps = PlanImport(target_, bundle, /*force=*/false);
@@ -134,7 +135,7 @@ TEST_F(StateBundleTest, NewerCheckpointHereRefusesTheWholeImport) {
 }
 
 TEST_F(StateBundleTest, ForceOverwritesTheNewerCheckpoint) {
-  ASSERT_TRUE(target_.Commit("eu", "threats", kNewer).ok());
+  ASSERT_TRUE(target_.Commit("eu", "threats", kNewer, nullptr).ok());
   const StateBundle bundle = Export({"eu"});
   const std::vector<ImportStep> steps = PlanImport(target_, bundle, /*force=*/true);
   for (const ImportStep& s : steps) {
@@ -203,8 +204,8 @@ class StateBundleFileTest : public ::testing::Test {
 
 TEST_F(StateBundleFileTest, UnreadableCheckpointFailsTheExportNamingTheFile) {
   state::FileStateStore store(dir_);
-  ASSERT_TRUE(store.Commit("eu", "activities", kOlder).ok());
-  ASSERT_TRUE(store.Commit("us", "activities", kOlder).ok());
+  ASSERT_TRUE(store.Commit("eu", "activities", kOlder, nullptr).ok());
+  ASSERT_TRUE(store.Commit("us", "activities", kOlder, nullptr).ok());
   Corrupt("eu", "threats");
   Result<StateBundle> bundle = CollectBundle(store, {"eu"}, dir_.string(), "now");
   ASSERT_FALSE(bundle.ok());

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <set>
 
 #include "faulty_file_system.h"
@@ -80,7 +81,7 @@ TEST_F(FileStateStoreTest, MissingCheckpointIsNullopt) {
 
 TEST_F(FileStateStoreTest, RoundTrip) {
   FileStateStore store(dir_);
-  ASSERT_TRUE(store.Commit("eu-prod", "activities", Sample()).ok());
+  ASSERT_TRUE(store.Commit("eu-prod", "activities", Sample(), nullptr).ok());
   Result<std::optional<Checkpoint>> cp = store.Load("eu-prod", "activities");
   ASSERT_TRUE(cp.ok()) << cp.status().ToString();
   ASSERT_TRUE(cp->has_value());
@@ -93,7 +94,7 @@ TEST_F(FileStateStoreTest, RoundTrip) {
   next.watermark_us = 1767229200000001;
   next.boundary_keys = {"x"};
   next.sweep_us.reset();
-  ASSERT_TRUE(store.Commit("eu-prod", "activities", next).ok());
+  ASSERT_TRUE(store.Commit("eu-prod", "activities", next, nullptr).ok());
   cp = store.Load("eu-prod", "activities");
   ASSERT_TRUE(cp.ok() && cp->has_value());
   ExpectSame(**cp, next);
@@ -101,7 +102,7 @@ TEST_F(FileStateStoreTest, RoundTrip) {
 
 TEST_F(FileStateStoreTest, AtomicWriteLeavesNoTempFileAndSetsModes) {
   FileStateStore store(dir_);
-  ASSERT_TRUE(store.Commit("eu", "threats", Sample()).ok());
+  ASSERT_TRUE(store.Commit("eu", "threats", Sample(), nullptr).ok());
   EXPECT_EQ(FilesIn(dir_ / "eu"), std::set<std::string>{"threats.json"});
   EXPECT_EQ(ModeOf(dir_ / "eu" / "threats.json"), 0600u);
   EXPECT_EQ(ModeOf(dir_ / "eu"), 0700u);
@@ -110,13 +111,13 @@ TEST_F(FileStateStoreTest, AtomicWriteLeavesNoTempFileAndSetsModes) {
 
 TEST_F(FileStateStoreTest, LeftoverTempFileFromACrashIsIgnoredAndReplaced) {
   FileStateStore store(dir_);
-  ASSERT_TRUE(store.Commit("eu", "threats", Sample()).ok());
+  ASSERT_TRUE(store.Commit("eu", "threats", Sample(), nullptr).ok());
   const fs::path tmp = dir_ / "eu" / "threats.json.tmp";
   WriteText(tmp, "{\"version\":1,\"waterm");  // Torn write, never renamed.
   Result<std::optional<Checkpoint>> cp = store.Load("eu", "threats");
   ASSERT_TRUE(cp.ok() && cp->has_value());
   ExpectSame(**cp, Sample());
-  ASSERT_TRUE(store.Commit("eu", "threats", Sample()).ok());
+  ASSERT_TRUE(store.Commit("eu", "threats", Sample(), nullptr).ok());
   EXPECT_FALSE(fs::exists(tmp));
 }
 
@@ -219,20 +220,20 @@ TEST_F(FileStateStoreTest, BadNamesAreRejected) {
   for (const char* bad : {"", ".", "..", "a/b", "../x", "a b", "x\n", "caf\xc3\xa9"}) {
     EXPECT_EQ(store.Load(bad, "activities").status().code(), StatusCode::kInvalidArgument) << bad;
     EXPECT_EQ(store.Load("eu", bad).status().code(), StatusCode::kInvalidArgument) << bad;
-    EXPECT_EQ(store.Commit(bad, "activities", Sample()).code(), StatusCode::kInvalidArgument)
+    EXPECT_EQ(store.Commit(bad, "activities", Sample(), nullptr).code(), StatusCode::kInvalidArgument)
         << bad;
-    EXPECT_EQ(store.Commit("eu", bad, Sample()).code(), StatusCode::kInvalidArgument) << bad;
+    EXPECT_EQ(store.Commit("eu", bad, Sample(), nullptr).code(), StatusCode::kInvalidArgument) << bad;
     EXPECT_EQ(store.Reset("eu", bad).code(), StatusCode::kInvalidArgument) << bad;
   }
   EXPECT_FALSE(fs::exists(dir_));
-  EXPECT_TRUE(store.Commit("eu_1.prod-2", "activities.backfill-1", Sample()).ok());
+  EXPECT_TRUE(store.Commit("eu_1.prod-2", "activities.backfill-1", Sample(), nullptr).ok());
 }
 
 TEST_F(FileStateStoreTest, ResetDeletesAndIsIdempotent) {
   FileStateStore store(dir_);
   EXPECT_TRUE(store.Reset("eu", "activities").ok());  // Nothing there yet.
-  ASSERT_TRUE(store.Commit("eu", "activities", Sample()).ok());
-  ASSERT_TRUE(store.Commit("eu", "threats", Sample()).ok());
+  ASSERT_TRUE(store.Commit("eu", "activities", Sample(), nullptr).ok());
+  ASSERT_TRUE(store.Commit("eu", "threats", Sample(), nullptr).ok());
   EXPECT_TRUE(store.Reset("eu", "activities").ok());
   Result<std::optional<Checkpoint>> cp = store.Load("eu", "activities");
   ASSERT_TRUE(cp.ok());
@@ -258,9 +259,9 @@ TEST_F(FileStateStoreTest, ListIsSortedAndSkipsNonCheckpoints) {
   EXPECT_TRUE(store.List().ok());
   EXPECT_TRUE(store.List()->entries.empty());  // No directory yet.
 
-  ASSERT_TRUE(store.Commit("us", "threats", Sample()).ok());
-  ASSERT_TRUE(store.Commit("eu", "threats", Sample()).ok());
-  ASSERT_TRUE(store.Commit("eu", "activities", Sample()).ok());
+  ASSERT_TRUE(store.Commit("us", "threats", Sample(), nullptr).ok());
+  ASSERT_TRUE(store.Commit("eu", "threats", Sample(), nullptr).ok());
+  ASSERT_TRUE(store.Commit("eu", "activities", Sample(), nullptr).ok());
   WriteText(dir_ / "eu" / "alerts.json.tmp", "torn");
   WriteText(dir_ / "eu" / "notes.txt", "hello");
   WriteText(dir_ / "dead-letter.ndjson", "{}\n");
@@ -285,7 +286,7 @@ TEST_F(FileStateStoreTest, ListIsSortedAndSkipsNonCheckpoints) {
 
 TEST_F(FileStateStoreTest, ListReportsUnreadableFiles) {
   FileStateStore store(dir_);
-  ASSERT_TRUE(store.Commit("eu", "activities", Sample()).ok());
+  ASSERT_TRUE(store.Commit("eu", "activities", Sample(), nullptr).ok());
   WriteText(store.PathFor("eu", "threats"), "{");
   // As the interface promises: the unreadable file is an error of the
   // listing, and the others are still listed.
@@ -302,7 +303,7 @@ TEST_F(FileStateStoreTest, ListReportsUnreadableFiles) {
 TEST_F(FileStateStoreTest, CommitFailureIsAnIoErrorNamingThePath) {
   WriteText(root_ / "file", "not a directory");
   FileStateStore store(root_ / "file" / "state");
-  const Status s = store.Commit("eu", "activities", Sample());
+  const Status s = store.Commit("eu", "activities", Sample(), nullptr);
   EXPECT_EQ(s.code(), StatusCode::kIo);
   EXPECT_NE(s.message().find((root_ / "file").string()), std::string::npos) << s.message();
 }
@@ -311,7 +312,7 @@ TEST_F(FileStateStoreTest, ExistingDirectoryModeIsLeftAlone) {
   fs::create_directories(dir_);
   ::chmod(dir_.c_str(), 0750);
   FileStateStore store(dir_);
-  ASSERT_TRUE(store.Commit("eu", "activities", Sample()).ok());
+  ASSERT_TRUE(store.Commit("eu", "activities", Sample(), nullptr).ok());
   EXPECT_EQ(ModeOf(dir_), 0750u);
   EXPECT_EQ(ModeOf(dir_ / "eu"), 0700u);
 }
@@ -329,9 +330,9 @@ Checkpoint Later() {
 TEST_F(FileStateStoreTest, FailedFsyncFailsTheCommitAndKeepsTheOldCheckpoint) {
   s1c::testing::FaultyFileSystem fs;
   FileStateStore store(dir_, fs);
-  ASSERT_TRUE(store.Commit("eu", "threats", Sample()).ok());
+  ASSERT_TRUE(store.Commit("eu", "threats", Sample(), nullptr).ok());
   fs.fail_file_syncs = 1;
-  const Status s = store.Commit("eu", "threats", Later());
+  const Status s = store.Commit("eu", "threats", Later(), nullptr);
   EXPECT_EQ(s.code(), StatusCode::kIo);
   const std::string want = "cannot fsync " + (dir_ / "eu" / "threats.json.tmp").string();
   EXPECT_NE(s.message().find(want), std::string::npos) << s.message();
@@ -343,7 +344,7 @@ TEST_F(FileStateStoreTest, FailedFsyncFailsTheCommitAndKeepsTheOldCheckpoint) {
   ExpectSame(**cp, Sample());
   EXPECT_EQ(FilesIn(dir_ / "eu"), std::set<std::string>{"threats.json"});
   // Once the disk recovers the same commit goes through.
-  ASSERT_TRUE(store.Commit("eu", "threats", Later()).ok());
+  ASSERT_TRUE(store.Commit("eu", "threats", Later(), nullptr).ok());
   cp = reopened.Load("eu", "threats");
   ASSERT_TRUE(cp.ok() && cp->has_value());
   ExpectSame(**cp, Later());
@@ -353,7 +354,7 @@ TEST_F(FileStateStoreTest, FailedFsyncOfAFirstCommitLeavesNoCheckpoint) {
   s1c::testing::FaultyFileSystem fs;
   FileStateStore store(dir_, fs);
   fs.fail_file_syncs = 1;
-  EXPECT_EQ(store.Commit("eu", "threats", Sample()).code(), StatusCode::kIo);
+  EXPECT_EQ(store.Commit("eu", "threats", Sample(), nullptr).code(), StatusCode::kIo);
   Result<std::optional<Checkpoint>> cp = store.Load("eu", "threats");
   ASSERT_TRUE(cp.ok());
   EXPECT_FALSE(cp->has_value());
@@ -363,11 +364,11 @@ TEST_F(FileStateStoreTest, FailedFsyncOfAFirstCommitLeavesNoCheckpoint) {
 TEST_F(FileStateStoreTest, FailedWriteOrRenameFailsTheCommitAndKeepsTheOldCheckpoint) {
   s1c::testing::FaultyFileSystem fs;
   FileStateStore store(dir_, fs);
-  ASSERT_TRUE(store.Commit("eu", "threats", Sample()).ok());
+  ASSERT_TRUE(store.Commit("eu", "threats", Sample(), nullptr).ok());
   fs.fail_writes = 1;
-  EXPECT_EQ(store.Commit("eu", "threats", Later()).code(), StatusCode::kIo);
+  EXPECT_EQ(store.Commit("eu", "threats", Later(), nullptr).code(), StatusCode::kIo);
   fs.fail_renames = 1;
-  const Status s = store.Commit("eu", "threats", Later());
+  const Status s = store.Commit("eu", "threats", Later(), nullptr);
   EXPECT_EQ(s.code(), StatusCode::kIo);
   EXPECT_NE(s.message().find("cannot rename"), std::string::npos) << s.message();
   Result<std::optional<Checkpoint>> cp = store.Load("eu", "threats");
@@ -381,9 +382,9 @@ TEST_F(FileStateStoreTest, FailedDirectoryFsyncAfterTheRenameFailsTheCommit) {
   // commit is not reported durable, so the caller does not count it done.
   s1c::testing::FaultyFileSystem fs;
   FileStateStore store(dir_, fs);
-  ASSERT_TRUE(store.Commit("eu", "threats", Sample()).ok());
+  ASSERT_TRUE(store.Commit("eu", "threats", Sample(), nullptr).ok());
   fs.fail_dir_syncs = 1;
-  const Status s = store.Commit("eu", "threats", Later());
+  const Status s = store.Commit("eu", "threats", Later(), nullptr);
   EXPECT_EQ(s.code(), StatusCode::kIo);
   EXPECT_NE(s.message().find("cannot fsync directory " + (dir_ / "eu").string()), std::string::npos)
       << s.message();
@@ -392,32 +393,71 @@ TEST_F(FileStateStoreTest, FailedDirectoryFsyncAfterTheRenameFailsTheCommit) {
 TEST_F(FileStateStoreTest, FailedDirectoryFsyncFailsAReset) {
   s1c::testing::FaultyFileSystem fs;
   FileStateStore store(dir_, fs);
-  ASSERT_TRUE(store.Commit("eu", "threats", Sample()).ok());
+  ASSERT_TRUE(store.Commit("eu", "threats", Sample(), nullptr).ok());
   fs.fail_dir_syncs = 1;
   EXPECT_EQ(store.Reset("eu", "threats").code(), StatusCode::kIo);
   fs.fail_dir_syncs = 1;
   EXPECT_TRUE(store.Reset("eu", "threats").ok());  // Nothing left to delete, nothing to sync.
 }
 
-TEST_F(FileStateStoreTest, SeenKeysLiveBesideTheCheckpointAndGoWithAReset) {
+TEST_F(FileStateStoreTest, SeenKeysLiveInTheCheckpointFileAndGoWithAReset) {
   FileStateStore store(dir_);
   SeenKeys seen(100);
   seen.Add("k1", 1767227166000000);
   seen.Add("k2", 1767227166581343);
-  ASSERT_TRUE(store.Commit("eu", "threats", Sample()).ok());
-  ASSERT_TRUE(store.CommitSeen("eu", "threats", seen).ok());
-  EXPECT_EQ(FilesIn(dir_ / "eu"), (std::set<std::string>{"threats.json", "threats.seen"}));
+  ASSERT_TRUE(store.Commit("eu", "threats", Sample(), &seen).ok());
+  // One file, written once: the checkpoint and its keys cannot part in a crash.
+  EXPECT_EQ(FilesIn(dir_ / "eu"), (std::set<std::string>{"threats.json"}));
   auto back = store.LoadSeen("eu", "threats", 100);
   ASSERT_TRUE(back.ok() && back->has_value());
-  EXPECT_TRUE((*back)->Contains("k2", 1767227166581343));
-  // Not a checkpoint: List shows the stream once.
+  EXPECT_EQ((*back)->Encode(), seen.Encode());
+  Result<std::optional<Checkpoint>> cp = store.Load("eu", "threats");
+  ASSERT_TRUE(cp.ok() && cp->has_value());
+  EXPECT_EQ(EncodeCheckpoint(**cp), EncodeCheckpoint(Sample()));
   EXPECT_EQ(store.List()->entries.size(), 1u);
+  // A commit without keys drops them.
+  ASSERT_TRUE(store.Commit("eu", "threats", Later(), nullptr).ok());
+  EXPECT_FALSE(store.LoadSeen("eu", "threats", 100)->has_value());
+  ASSERT_TRUE(store.Commit("eu", "threats", Later(), &seen).ok());
   ASSERT_TRUE(store.Reset("eu", "threats").ok());
   EXPECT_TRUE(FilesIn(dir_ / "eu").empty());
   EXPECT_FALSE(store.LoadSeen("eu", "threats", 100)->has_value());
 }
 
-TEST_F(FileStateStoreTest, ACorruptSeenFileIsReportedWithItsName) {
+TEST_F(FileStateStoreTest, TheCheckpointFileWithSeenKeysIsOneJsonDocument) {
+  SeenKeys seen(100);
+  seen.Add("k1", 1767227166000000);
+  const std::string text = EncodeCheckpoint(Sample(), seen.Encode());
+  const nlohmann::json doc = nlohmann::json::parse(text, nullptr, false);
+  ASSERT_TRUE(doc.is_object()) << text;
+  EXPECT_EQ(doc.at("seen"), nlohmann::json::parse(seen.Encode()));
+  EXPECT_EQ(doc.at("watermark"), Sample().watermark);
+  Result<Checkpoint> back = DecodeCheckpoint(text, "mem");
+  ASSERT_TRUE(back.ok()) << back.status().message();
+  EXPECT_EQ(EncodeCheckpoint(*back), EncodeCheckpoint(Sample()));
+}
+
+TEST_F(FileStateStoreTest, SeenKeysOfAnEarlierVersionAreReadUntilTheNextCommit) {
+  // Earlier versions kept them apart, in <stream>.seen.
+  FileStateStore store(dir_);
+  SeenKeys old_keys(100);
+  old_keys.Add("k1", 1767227166000000);
+  ASSERT_TRUE(store.Commit("eu", "threats", Sample(), nullptr).ok());
+  std::ofstream(dir_ / "eu" / "threats.seen") << old_keys.Encode();
+  auto back = store.LoadSeen("eu", "threats", 100);
+  ASSERT_TRUE(back.ok() && back->has_value()) << back.status().message();
+  EXPECT_EQ((*back)->Encode(), old_keys.Encode());
+
+  SeenKeys new_keys = old_keys;
+  new_keys.Add("k2", 1767227166581343);
+  ASSERT_TRUE(store.Commit("eu", "threats", Later(), &new_keys).ok());
+  EXPECT_EQ(FilesIn(dir_ / "eu"), (std::set<std::string>{"threats.json"}));
+  back = store.LoadSeen("eu", "threats", 100);
+  ASSERT_TRUE(back.ok() && back->has_value());
+  EXPECT_EQ((*back)->Encode(), new_keys.Encode());
+}
+
+TEST_F(FileStateStoreTest, CorruptSeenKeysAreReportedWithTheFileName) {
   FileStateStore store(dir_);
   fs::create_directories(dir_ / "eu");
   std::ofstream(dir_ / "eu" / "threats.seen") << "{\"version\":1,\"count\":3}";
@@ -426,6 +466,18 @@ TEST_F(FileStateStoreTest, ACorruptSeenFileIsReportedWithItsName) {
   EXPECT_EQ(seen.status().code(), StatusCode::kCorrupt);
   EXPECT_NE(seen.status().message().find((dir_ / "eu" / "threats.seen").string()),
             std::string::npos);
+
+  std::string text = EncodeCheckpoint(Sample());
+  text.insert(text.rfind('}'), ",\"seen\":{\"version\":1,\"count\":3}");
+  std::ofstream(dir_ / "eu" / "threats.json", std::ios::trunc) << text;
+  seen = store.LoadSeen("eu", "threats", 100);
+  ASSERT_FALSE(seen.ok());
+  EXPECT_EQ(seen.status().code(), StatusCode::kCorrupt);
+  EXPECT_NE(seen.status().message().find((dir_ / "eu" / "threats.json").string()),
+            std::string::npos)
+      << seen.status().message();
+  // The checkpoint itself still loads: only the sweep's keys are lost.
+  EXPECT_TRUE(store.Load("eu", "threats").ok());
 }
 
 }  // namespace
