@@ -54,18 +54,22 @@ SimServer::SimServer(SimServerOptions options, StreamStores stores, const TokenA
       faults_(faults),
       stats_(stats),
       clock_(clock),
-      stop_(std::move(stop)) {}
+      stop_(std::move(stop)),
+      pacer_(options_.pages_per_second) {}
 
 void SimServer::Register(httplib::Server& server) {
   const std::string api = kApiPrefix;
   for (EventStore* store : stores_) {
     const std::string path = api + std::string(store->spec().path);
     const std::string scope(store->spec().name);
+    // Every answer of a list endpoint takes a pacing slot, errors included:
+    // the control routes and the token probe do not.
     if (store->spec().protocol == Protocol::kGraphql) {
       server.Post(path, [this, store, scope](const httplib::Request& req, httplib::Response& res) {
         ServeApi(scope, req, res, [this, store](const httplib::Request& r, httplib::Response& s) {
           return GraphqlAlerts(*store, r, s);
         });
+        WaitForPageSlot();
       });
       continue;
     }
@@ -73,6 +77,7 @@ void SimServer::Register(httplib::Server& server) {
       ServeApi(scope, req, res, [this, store](const httplib::Request& r, httplib::Response& s) {
         return ListEvents(*store, r, s);
       });
+      WaitForPageSlot();
     });
   }
   server.Get(api + "system/status", [this](const httplib::Request& req, httplib::Response& res) {
@@ -195,6 +200,14 @@ void SimServer::MaybeGzip(const httplib::Request& req, httplib::Response& res) {
   res.headers.erase("Content-Type");
   res.set_header("Content-Type", "application/json; charset=utf-8");
   res.set_header("Content-Encoding", "gzip");
+}
+
+void SimServer::WaitForPageSlot() {
+  if (!pacer_.paced()) return;
+  const SteadyTime slot = pacer_.Reserve(clock_.MonotonicNow());
+  // Rounded up, so that a page never leaves before its slot.
+  const auto wait = std::chrono::ceil<std::chrono::milliseconds>(slot - clock_.MonotonicNow());
+  if (wait.count() > 0) (void)clock_.SleepFor(wait, stop_);
 }
 
 void SimServer::DamageAnswer(const FaultRule& fault, httplib::Response& res) {

@@ -25,6 +25,7 @@
 #include "s1c/core/stop_token.h"
 #include "simulator/api_auth.h"
 #include "simulator/event_store.h"
+#include "simulator/page_pacer.h"
 #include "simulator/sim_stats.h"
 
 namespace s1c::sim {
@@ -37,6 +38,9 @@ struct SimServerOptions {
   int64_t token_expires_at_us = 0;       // Reported by users/api-token-details.
   // Alert fields the GraphQL schema lacks: a query naming one fails validation.
   std::vector<std::string> missing_alert_fields;
+  // List pages (REST lists and GraphQL) answered per second over all
+  // connections; 0 = as fast as they are asked for.
+  double pages_per_second = 0;
 };
 
 // One store per stream, indexed by StreamKind.
@@ -65,6 +69,8 @@ class SimServer {
   bool AnswerWithFault(const FaultRule& fault, httplib::Response& res);
   // Gzips a large JSON answer when the client accepts gzip.
   static void MaybeGzip(const httplib::Request& req, httplib::Response& res);
+  // Sleeps until the pacer's next slot (--pages-per-second), or until stop.
+  void WaitForPageSlot();
   // Damages a finished answer for "drop" and "truncated".
   static void DamageAnswer(const FaultRule& fault, httplib::Response& res);
 
@@ -83,6 +89,7 @@ class SimServer {
   SimStats& stats_;
   Clock& clock_;
   StopToken stop_;
+  PagePacer pacer_;
 };
 
 }  // namespace s1c::sim

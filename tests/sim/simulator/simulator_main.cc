@@ -44,6 +44,7 @@ struct Flags {
   double live_seconds = 0;
   int64_t late_ms = 0;
   double late_fraction = 0;
+  double pages_per_second = 0;
   std::vector<std::string> faults;
 };
 
@@ -101,6 +102,10 @@ void AddFlags(CLI::App& app, Flags& f) {
                  "Live mode: late rows become visible up to this many ms after their time (uniform)");
   app.add_option("--late-fraction", f.late_fraction,
                  "Live mode: fraction of rows that are late (0..1)");
+  app.add_option("--pages-per-second", f.pages_per_second,
+                 "List pages (REST and GraphQL) answered per second over all connections; an "
+                 "early page waits for its slot (0 = unpaced)")
+      ->capture_default_str();
   app.add_option(
       "--fault", f.faults,
       "Fault rule MODE[:PROBABILITY[:key=value,...]] (repeatable); modes: rate_limit_html, "
@@ -119,6 +124,7 @@ std::string Validate(const Flags& f) {
   if (f.live_seconds < 0) return "--live-seconds must be >= 0";
   if (f.late_ms < 0) return "--late-ms must be >= 0";
   if (f.late_fraction < 0 || f.late_fraction > 1) return "--late-fraction must be between 0 and 1";
+  if (f.pages_per_second < 0) return "--pages-per-second must be >= 0";
   for (const auto& name : f.denied_streams) {
     if (FindStream(name) == nullptr)
       return "--deny-stream " + name + ": expected " + StreamNameList();
@@ -145,6 +151,7 @@ int Run(const Flags& f) {
     server_options.denied_streams.insert(std::string(FindStream(name)->name));
   }
   server_options.missing_alert_fields = f.uam_missing_fields;
+  server_options.pages_per_second = f.pages_per_second;
   server_options.token_expires_at_us = clock.NowMicros() + 180LL * 86400 * 1000000;
   if (!f.token_expires_at.empty()) {
     auto expiry = ParseIsoTime(f.token_expires_at);
@@ -215,8 +222,9 @@ int Run(const Flags& f) {
     for (EventStore* store : stores) {
       sizes_text += " " + std::string(store->spec().name) + "=" + std::to_string(store->size());
     }
-    std::fprintf(stderr, "Simulator ready.%s seed=%llu live_rate=%g\n", sizes_text.c_str(),
-                 static_cast<unsigned long long>(f.seed), f.live_rate);
+    std::fprintf(stderr, "Simulator ready.%s seed=%llu live_rate=%g pages_per_second=%g\n",
+                 sizes_text.c_str(), static_cast<unsigned long long>(f.seed), f.live_rate,
+                 f.pages_per_second);
   }
   Status served = ServeUntilSignalled(**server, f.listen, [&] { stop.RequestStop(); });
   stop.RequestStop();
