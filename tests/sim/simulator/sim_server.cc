@@ -143,7 +143,7 @@ void SimServer::ServeApi(const std::string& scope, const httplib::Request& req,
       if (fault && (fault->mode == "drop" || fault->mode == "truncated")) {
         DamageAnswer(*fault, res);
         events = 0;
-      } else {
+      } else if (options_.gzip) {
         MaybeGzip(req, res);
       }
     }
@@ -153,6 +153,7 @@ void SimServer::ServeApi(const std::string& scope, const httplib::Request& req,
     stats_.events_served.Add(scope, events);
     stats_.bytes_served.Add(scope, static_cast<int64_t>(res.body.size()));
   }
+  if (!options_.gzip) KeepUncompressed(res);
 }
 
 bool SimServer::AnswerWithFault(const FaultRule& fault, httplib::Response& res) {
@@ -200,6 +201,22 @@ void SimServer::MaybeGzip(const httplib::Request& req, httplib::Response& res) {
   res.headers.erase("Content-Type");
   res.set_header("Content-Type", "application/json; charset=utf-8");
   res.set_header("Content-Encoding", "gzip");
+}
+
+void SimServer::KeepUncompressed(httplib::Response& res) {
+  // httplib compresses a body itself (gzip or brotli) when the client accepts
+  // it and the Content-Type is one it deems compressible (text/*,
+  // application/json), but never a body sent by a content provider of known
+  // length: that is how an answer goes out as it is, headers unchanged.
+  if (res.body.empty()) return;  // Nothing, or already a provider ("drop").
+  auto body = std::make_shared<std::string>(std::move(res.body));
+  res.body.clear();
+  const std::string type = res.get_header_value("Content-Type");
+  res.headers.erase("Content-Type");
+  res.set_content_provider(body->size(), type,
+                           [body](size_t offset, size_t length, httplib::DataSink& sink) {
+                             return sink.write(body->data() + offset, length);
+                           });
 }
 
 void SimServer::WaitForPageSlot() {

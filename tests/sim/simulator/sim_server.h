@@ -41,6 +41,8 @@ struct SimServerOptions {
   // List pages (REST lists and GraphQL) answered per second over all
   // connections; 0 = as fast as they are asked for.
   double pages_per_second = 0;
+  // false: API answers are never compressed, whatever the client accepts.
+  bool gzip = true;
 };
 
 // One store per stream, indexed by StreamKind.
@@ -69,6 +71,8 @@ class SimServer {
   bool AnswerWithFault(const FaultRule& fault, httplib::Response& res);
   // Gzips a large JSON answer when the client accepts gzip.
   static void MaybeGzip(const httplib::Request& req, httplib::Response& res);
+  // Makes sure httplib sends `res` as it is, never compressed (gzip off).
+  static void KeepUncompressed(httplib::Response& res);
   // Sleeps until the pacer's next slot (--pages-per-second), or until stop.
   void WaitForPageSlot();
   // Damages a finished answer for "drop" and "truncated".

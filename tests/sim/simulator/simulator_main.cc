@@ -45,6 +45,7 @@ struct Flags {
   int64_t late_ms = 0;
   double late_fraction = 0;
   double pages_per_second = 0;
+  std::string gzip = "on";
   std::vector<std::string> faults;
 };
 
@@ -106,6 +107,10 @@ void AddFlags(CLI::App& app, Flags& f) {
                  "List pages (REST and GraphQL) answered per second over all connections; an "
                  "early page waits for its slot (0 = unpaced)")
       ->capture_default_str();
+  app.add_option("--gzip", f.gzip,
+                 "on: gzip API answers when the client accepts it; off: never compress them")
+      ->check(CLI::IsMember({"on", "off"}))
+      ->capture_default_str();
   app.add_option(
       "--fault", f.faults,
       "Fault rule MODE[:PROBABILITY[:key=value,...]] (repeatable); modes: rate_limit_html, "
@@ -152,6 +157,7 @@ int Run(const Flags& f) {
   }
   server_options.missing_alert_fields = f.uam_missing_fields;
   server_options.pages_per_second = f.pages_per_second;
+  server_options.gzip = f.gzip == "on";
   server_options.token_expires_at_us = clock.NowMicros() + 180LL * 86400 * 1000000;
   if (!f.token_expires_at.empty()) {
     auto expiry = ParseIsoTime(f.token_expires_at);
@@ -222,9 +228,9 @@ int Run(const Flags& f) {
     for (EventStore* store : stores) {
       sizes_text += " " + std::string(store->spec().name) + "=" + std::to_string(store->size());
     }
-    std::fprintf(stderr, "Simulator ready.%s seed=%llu live_rate=%g pages_per_second=%g\n",
+    std::fprintf(stderr, "Simulator ready.%s seed=%llu live_rate=%g pages_per_second=%g gzip=%s\n",
                  sizes_text.c_str(), static_cast<unsigned long long>(f.seed), f.live_rate,
-                 f.pages_per_second);
+                 f.pages_per_second, f.gzip.c_str());
   }
   Status served = ServeUntilSignalled(**server, f.listen, [&] { stop.RequestStop(); });
   stop.RequestStop();
