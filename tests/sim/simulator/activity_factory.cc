@@ -3,6 +3,7 @@
 #include "s1c/core/iso_time.h"
 #include "simulator/factory_common.h"
 #include "simulator/json_writer.h"
+#include "simulator/realistic_text.h"
 
 namespace s1c::sim {
 namespace {
@@ -82,13 +83,20 @@ EventRecord ActivityFactory::Make(int64_t created_us) {
       e.AddString("primaryDescription", text);
       break;
     case 2: {
-      const std::string file = rng_.Pick(kFileNames);
-      const std::string path =
-          "\\Device\\HarddiskVolume3\\Users\\" + agent.last_user + "\\Downloads\\" + file;
+      const std::string file =
+          realistic_ ? realistic::FileName(rng_) : std::string(rng_.Pick(kFileNames));
+      const std::string path = realistic_ ? realistic::FilePath(rng_, agent, file)
+                                          : "\\Device\\HarddiskVolume3\\Users\\" + agent.last_user +
+                                                "\\Downloads\\" + file;
       e.AddInt("activityType", 4008);
       e.SetString("threatId", std::to_string(1450000000000000000 + rng_.Below(100000000000000000)));
       e.SetString("secondaryDescription", path);
-      data.AddNull("escapedMaliciousProcessArguments");
+      if (realistic_ && rng_.Chance(0.7)) {
+        data.AddString("escapedMaliciousProcessArguments",
+                       realistic::CommandLine(rng_, agent, path));
+      } else {
+        data.AddNull("escapedMaliciousProcessArguments");
+      }
       data.AddString("fileContentHash", rng_.Hex(40));
       data.AddString("fileDisplayName", file);
       data.AddString("filePath", path);
@@ -102,30 +110,36 @@ EventRecord ActivityFactory::Make(int64_t created_us) {
       break;
     }
     case 3: {
-      const auto& device = rng_.Pick(kDevices);
+      realistic::UsbDevice device;
+      if (realistic_) {
+        device = realistic::Device(rng_);
+      } else {
+        const auto& fixed = rng_.Pick(kDevices);
+        device = {fixed[0], fixed[1], fixed[2]};
+      }
       e.AddInt("activityType", 5126);
       data.AddString("deviceClass", "08h");
-      data.AddString("deviceName", device[0]);
+      data.AddString("deviceName", device.name);
       data.AddString("eventId", uuid);
       data.AddString("eventType", "connected");
       data.AddString("interface", "USB");
       data.AddString("lastLoggedInUserName", agent.last_user);
       data.AddString("osType", agent.os_type);
-      data.AddString("productId", device[2]);
+      data.AddString("productId", device.product_id);
       if (rng_.Chance(0.5)) {
         data.AddInt("ruleId", UnsafeBigInteger(rng_));
       } else {
         data.AddNull("ruleId");
       }
-      data.AddString("vendorId", device[1]);
-      text =
-          std::string("USB device ") + device[0] + " was connected on " + agent.computer_name + ".";
+      data.AddString("vendorId", device.vendor_id);
+      text = "USB device " + device.name + " was connected on " + agent.computer_name + ".";
       e.AddString("primaryDescription", text);
       break;
     }
     case 4: {
       // A console login: scoped to a site, no agent.
-      const std::string& user = rng_.Pick(UserNames());
+      const std::string user =
+          realistic_ ? realistic::QualifiedUserName(rng_) : rng_.Pick(UserNames());
       e.AddInt("activityType", 27);
       e.SetNull("agentId");
       e.SetNull("groupId");
@@ -147,8 +161,11 @@ EventRecord ActivityFactory::Make(int64_t created_us) {
       break;
     }
     default: {
-      const std::string rule = rng_.Pick(kRules);
+      const std::string rule =
+          realistic_ ? realistic::Phrase(rng_, 2, 10) : std::string(rng_.Pick(kRules));
       e.AddInt("activityType", 3608);
+      // What the rule looks for, in the analyst's words.
+      if (realistic_) e.SetString("secondaryDescription", realistic::Phrase(rng_, 4, 40));
       data.AddInt("alertId", UnsafeBigInteger(rng_));
       data.AddInt("ruleId", UnsafeBigInteger(rng_));
       data.AddString("ruleName", rule);

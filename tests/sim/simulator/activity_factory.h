@@ -16,8 +16,10 @@ namespace s1c::sim {
 // Not thread-safe; borrows the Rng, IdSource and Topology, which must outlive it.
 class ActivityFactory {
  public:
-  ActivityFactory(Rng& rng, IdSource& ids, const Topology& topology)
-      : rng_(rng), ids_(ids), topology_(topology) {}
+  // `realistic`: file names, paths, command lines, users, devices and rule
+  // texts come from realistic_text.h instead of a few fixed values.
+  ActivityFactory(Rng& rng, IdSource& ids, const Topology& topology, bool realistic)
+      : rng_(rng), ids_(ids), topology_(topology), realistic_(realistic) {}
 
   // One activity created at `created_us` (updatedAt is 5 µs later, as in the samples).
   EventRecord Make(int64_t created_us);
@@ -26,6 +28,7 @@ class ActivityFactory {
   Rng& rng_;
   IdSource& ids_;
   const Topology& topology_;
+  const bool realistic_;
   JsonObjectWriter event_;  // Reused scratch: no DOM, few allocations per row.
   JsonObjectWriter data_;
 };

@@ -50,10 +50,11 @@ EventGenerator::EventGenerator(const CorpusOptions& options)
     : options_(options),
       topology_rng_(StreamSeed(options.seed, kTopologyRng)),
       topology_ids_(topology_rng_, kTopologyIds, kTopologyIds + 4 * kIdRange),
-      topology_(MakeTopology(topology_rng_, topology_ids_)),
+      topology_(options.realistic ? MakeRealisticTopology(topology_rng_, topology_ids_)
+                                  : MakeTopology(topology_rng_, topology_ids_)),
       activity_rng_(StreamSeed(options.seed, kActivityRng)),
       activity_ids_(activity_rng_, kActivityIds, kActivityIds + kIdRange),
-      activity_factory_(activity_rng_, activity_ids_, topology_),
+      activity_factory_(activity_rng_, activity_ids_, topology_, options.realistic),
       threat_rng_(StreamSeed(options.seed, kThreatRng)),
       threat_ids_(threat_rng_, kThreatIds, kThreatIds + kIdRange),
       threat_factory_(threat_rng_, threat_ids_, topology_),

@@ -38,6 +38,10 @@ struct CorpusOptions {
   int64_t start_us = 1767225600000000;  // 2026-01-01T00:00:00Z
   int64_t span_us = 86400LL * 1000000;  // Creation times fall in [start, start + span).
   HistoryMode history = HistoryMode::kAll;
+  // --realistic: a larger topology with varied names (MakeRealisticTopology)
+  // and activities with varied text (ActivityFactory). false keeps every
+  // stream byte for byte what it has always been for a seed.
+  bool realistic = false;
 };
 
 struct Corpus {

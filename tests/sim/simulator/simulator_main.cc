@@ -46,6 +46,7 @@ struct Flags {
   double late_fraction = 0;
   double pages_per_second = 0;
   std::string gzip = "on";
+  bool realistic = false;
   std::vector<std::string> faults;
 };
 
@@ -111,6 +112,9 @@ void AddFlags(CLI::App& app, Flags& f) {
                  "on: gzip API answers when the client accepts it; off: never compress them")
       ->check(CLI::IsMember({"on", "off"}))
       ->capture_default_str();
+  app.add_flag("--realistic", f.realistic,
+               "Less repetitive activities and host/user names (varied lengths, more non-ASCII, "
+               "text that needs JSON escaping); same schema");
   app.add_option(
       "--fault", f.faults,
       "Fault rule MODE[:PROBABILITY[:key=value,...]] (repeatable); modes: rate_limit_html, "
@@ -189,6 +193,7 @@ int Run(const Flags& f) {
   corpus_options.start_us = *start;
   corpus_options.span_us = f.span_seconds * 1000000;
   corpus_options.history = f.threat_history == "latest" ? HistoryMode::kLatest : HistoryMode::kAll;
+  corpus_options.realistic = f.realistic;
   EventGenerator generator(corpus_options);
   Corpus corpus = generator.Generate();
   std::array<std::unique_ptr<EventStore>, kStreamCount> owned;
@@ -228,9 +233,11 @@ int Run(const Flags& f) {
     for (EventStore* store : stores) {
       sizes_text += " " + std::string(store->spec().name) + "=" + std::to_string(store->size());
     }
-    std::fprintf(stderr, "Simulator ready.%s seed=%llu live_rate=%g pages_per_second=%g gzip=%s\n",
+    std::fprintf(stderr,
+                 "Simulator ready.%s seed=%llu live_rate=%g pages_per_second=%g gzip=%s "
+                 "realistic=%s\n",
                  sizes_text.c_str(), static_cast<unsigned long long>(f.seed), f.live_rate,
-                 f.pages_per_second, f.gzip.c_str());
+                 f.pages_per_second, f.gzip.c_str(), f.realistic ? "true" : "false");
   }
   Status served = ServeUntilSignalled(**server, f.listen, [&] { stop.RequestStop(); });
   stop.RequestStop();

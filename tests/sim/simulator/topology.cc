@@ -1,6 +1,7 @@
 #include "simulator/topology.h"
 
 #include "s1c/core/iso_time.h"
+#include "simulator/realistic_text.h"
 
 namespace s1c::sim {
 namespace {
@@ -99,6 +100,32 @@ Topology MakeTopology(Rng& rng, IdSource& ids) {
   }
   for (int i = 0; i < kTopologyAgents; ++i)
     t.agents.push_back(MakeAgent(rng, ids, i, t.groups.size()));
+  return t;
+}
+
+Topology MakeRealisticTopology(Rng& rng, IdSource& ids) {
+  Topology t = MakeTopology(rng, ids);
+  for (int i = 0; i < kRealisticExtraSites; ++i) {
+    Site site;
+    site.id = ids.NextString();
+    site.name = realistic::SiteName(rng);
+    site.account = rng.Below(t.accounts.size());
+    t.sites.push_back(std::move(site));
+    const int64_t groups = rng.Between(2, 8);
+    for (int64_t g = 0; g < groups; ++g) {
+      Group group;
+      group.id = ids.NextString();
+      group.name = realistic::GroupName(rng);
+      group.site = t.sites.size() - 1;
+      t.groups.push_back(std::move(group));
+    }
+  }
+  for (int i = kTopologyAgents; i < kRealisticTopologyAgents; ++i)
+    t.agents.push_back(MakeAgent(rng, ids, i, t.groups.size()));
+  for (Agent& a : t.agents) {
+    a.computer_name = realistic::HostName(rng, a);
+    a.last_user = realistic::UserName(rng);
+  }
   return t;
 }
 

@@ -70,6 +70,17 @@ Topology MakeTopology(Rng& rng, IdSource& ids);
 // agents stream makes more past them with its own Rng and IdSource.
 Agent MakeAgent(Rng& rng, IdSource& ids, int index, size_t group_count);
 
+inline constexpr int kRealisticTopologyAgents = 2000;
+inline constexpr int kRealisticExtraSites = 40;
+
+// The --realistic topology, a console of a few thousand agents: MakeTopology's
+// accounts, sites, groups and agents (same ids, so the agents stream still
+// starts with them), then kRealisticExtraSites more sites of 2-8 groups each,
+// and more agents up to kRealisticTopologyAgents spread over every group. The
+// new names and every agent's host and user name come from realistic_text.h's
+// word lists, so names repeat less.
+Topology MakeRealisticTopology(Rng& rng, IdSource& ids);
+
 // User names seen on agents and in the console, some non-ASCII.
 const std::vector<std::string>& UserNames();
 
