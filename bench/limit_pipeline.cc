@@ -7,7 +7,7 @@
 // page: it decodes the gzip body and finds "nextCursor" from the end.
 //
 // Usage: limit-pipeline --api URL --token T --intake URL --key K
-//                       [--from ISO] [--page-size N] [--gzip 0|1]
+//                       [--from ISO] [--page-size N] [--gzip 0|1] [--cacert PEM]
 // Prints one line: pages=N bytes_in=N bytes_out=N
 
 #include <curl/curl.h>
@@ -30,6 +30,7 @@ struct Args {
   std::string api, token, intake, key, from = "2000-01-01T00:00:00.000000Z";
   int page_size = 1000;
   bool gzip = true;
+  std::string cacert;  // CA file for https:// URLs; empty = the system store.
 };
 
 [[noreturn]] void Die(const std::string& what) {
@@ -163,6 +164,8 @@ int main(int argc, char** argv) {
       a.page_size = std::atoi(v.c_str());
     else if (k == "--gzip")
       a.gzip = v == "1";
+    else if (k == "--cacert")
+      a.cacert = v;
     else
       Die("unknown flag " + k);
   }
@@ -177,6 +180,9 @@ int main(int argc, char** argv) {
   // Set by hand, not CURLOPT_ACCEPT_ENCODING: the body is decoded here.
   get_headers = curl_slist_append(get_headers, "Accept-Encoding: gzip");
   curl_easy_setopt(get, CURLOPT_HTTPHEADER, get_headers);
+  // https:// URLs (bench/run.sh --tls): trust the bench's throwaway CA, as
+  // the collector's ca_file does.
+  if (!a.cacert.empty()) curl_easy_setopt(get, CURLOPT_CAINFO, a.cacert.c_str());
   std::string wire, page;
   curl_easy_setopt(get, CURLOPT_WRITEFUNCTION, &Collect);
   curl_easy_setopt(get, CURLOPT_WRITEDATA, &wire);
@@ -231,6 +237,7 @@ int main(int argc, char** argv) {
     std::string reply;
     curl_easy_setopt(post, CURLOPT_URL, url.c_str());
     curl_easy_setopt(post, CURLOPT_HTTPHEADER, h);
+    if (!a.cacert.empty()) curl_easy_setopt(post, CURLOPT_CAINFO, a.cacert.c_str());
     curl_easy_setopt(post, CURLOPT_POSTFIELDS, body.data());
     curl_easy_setopt(post, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
     curl_easy_setopt(post, CURLOPT_WRITEFUNCTION, &Collect);

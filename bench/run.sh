@@ -7,6 +7,15 @@
 #   bench/run.sh --consoles 50 [--streams 2] [--seconds 60] [--warmup 20] [--interval 10]
 #                [--live-rate 1] [--nofile N]
 #
+# The regime, for either form (default: plain HTTP, the simulator as fast as it
+# can serve, API pages gzipped, the default corpus):
+#   [--tls] [--api-pages-per-second R] [--api-gzip on|off] [--realistic]
+# --tls: both doubles serve HTTPS with a certificate from a throwaway CA, which
+# the collector trusts (ca_file); --api-pages-per-second R: the simulator answers
+# at most R list pages a second; --api-gzip off: it never compresses them;
+# --realistic: its less repetitive corpus. With any of them, a "regime:" line
+# above the table says which regime was measured.
+#
 # COLLECTOR=PATH measures another s1-collector binary (e.g. a variant build).
 # KEEP_LOG=FILE keeps the many-consoles collector log (timestamped lines).
 # Figures come from /usr/bin/time -v (CPU user+sys, peak RSS, wall) and from the
@@ -28,6 +37,11 @@ LIVE_RATE=1
 STREAMS=2
 NOFILE=""
 JOBS=${JOBS:-2}
+TLS=off
+API_PAGES_PER_SECOND=0
+API_GZIP=on
+DATA=default
+REGIME_GIVEN=0
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -45,7 +59,11 @@ while [ $# -gt 0 ]; do
     --live-rate) LIVE_RATE=$2; shift 2 ;;
     --streams) STREAMS=$2; shift 2 ;;
     --nofile) NOFILE=$2; shift 2 ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    --tls) TLS=on; REGIME_GIVEN=1; shift ;;
+    --api-pages-per-second) API_PAGES_PER_SECOND=$2; REGIME_GIVEN=1; shift 2 ;;
+    --api-gzip) API_GZIP=$2; REGIME_GIVEN=1; shift 2 ;;
+    --realistic) DATA=realistic; REGIME_GIVEN=1; shift ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -54,6 +72,11 @@ if [ -n "$NOFILE" ] && ! [[ $NOFILE =~ ^[0-9]+$ ]]; then
   echo "run.sh: --nofile wants a number of descriptors" >&2
   exit 2
 fi
+if ! [[ $API_PAGES_PER_SECOND =~ ^[0-9]+([.][0-9]+)?$ ]]; then
+  echo "run.sh: --api-pages-per-second wants a number >= 0 (0 = unpaced)" >&2
+  exit 2
+fi
+case $API_GZIP in on|off) ;; *) echo "run.sh: --api-gzip must be on or off" >&2; exit 2 ;; esac
 
 if [ "$BUILD" = 1 ]; then
   cmake -S "$ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release -DS1C_BUILD_TESTS=ON \
@@ -75,6 +98,43 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
+
+# --tls: a throwaway CA and a certificate for 127.0.0.1 and localhost (RSA
+# 2048, as most public certificates are), made with the openssl command.
+SCHEME=http
+TLS_ARGS=()
+CURL_TLS=()
+CA_JSON=""
+if [ "$TLS" = on ]; then
+  command -v openssl >/dev/null || { echo "run.sh: --tls needs the openssl command" >&2; exit 1; }
+  tls="$WORK/tls"
+  mkdir -p "$tls"
+  {
+    openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=s1c-bench-ca \
+      -keyout "$tls/ca.key" -out "$tls/ca.pem"
+    printf '%s\n' "subjectAltName=IP:127.0.0.1,DNS:localhost" "basicConstraints=CA:FALSE" \
+      "keyUsage=digitalSignature,keyEncipherment" "extendedKeyUsage=serverAuth" >"$tls/server.ext"
+    openssl req -new -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -keyout "$tls/server.key" \
+      -out "$tls/server.csr"
+    openssl x509 -req -days 1 -in "$tls/server.csr" -CA "$tls/ca.pem" -CAkey "$tls/ca.key" \
+      -CAcreateserial -extfile "$tls/server.ext" -out "$tls/server.pem"
+  } >"$tls/openssl.log" 2>&1 || { echo "run.sh: openssl failed:" >&2; cat "$tls/openssl.log" >&2; exit 1; }
+  SCHEME=https
+  TLS_ARGS=(--tls-cert "$tls/server.pem" --tls-key "$tls/server.key")
+  CURL_TLS=(--cacert "$tls/ca.pem")
+  CA_JSON=" \"ca_file\": \"$tls/ca.pem\","
+fi
+# How the simulator serves, beyond its corpus; only what differs from its
+# defaults, so that a build from before these flags still runs the default.
+SIM_REGIME_ARGS=()
+[[ $API_PAGES_PER_SECOND =~ ^0+([.]0+)?$ ]] || SIM_REGIME_ARGS+=(--pages-per-second "$API_PAGES_PER_SECOND")
+[ "$API_GZIP" = off ] && SIM_REGIME_ARGS+=(--gzip off)
+[ "$DATA" = realistic ] && SIM_REGIME_ARGS+=(--realistic)
+regime_note() {
+  local pps=$API_PAGES_PER_SECOND
+  [[ $pps =~ ^0+([.]0+)?$ ]] && pps=unpaced
+  echo "regime: tls=$TLS api_pages_per_second=$pps api_gzip=$API_GZIP data=$DATA"
+}
 
 wait_port() {  # FILE -> prints the port
   for _ in $(seq 1 1200); do
@@ -106,19 +166,19 @@ load_note() { awk '{printf "load average %s %s %s", $1, $2, $3}' /proc/loadavg; 
 
 start_servers() {  # ARGS for the simulator...
   "$SIM" --token bench-token --port-file "$WORK/sim.port" --threads "${SIM_THREADS:-16}" "$@" \
-    >/dev/null 2>"$WORK/sim.err" &
+    "${SIM_REGIME_ARGS[@]}" "${TLS_ARGS[@]}" >/dev/null 2>"$WORK/sim.err" &
   PIDS+=($!)
   SIM_PID=$!
   "$SINK" --key bench-key=bench --out-dir "$WORK/sink" --discard --threads "${SIM_THREADS:-16}" \
-    --port-file "$WORK/sink.port" >/dev/null 2>"$WORK/sink.err" &
+    --port-file "$WORK/sink.port" "${TLS_ARGS[@]}" >/dev/null 2>"$WORK/sink.err" &
   PIDS+=($!)
   SINK_PID=$!
   SIM_PORT=$(wait_port "$WORK/sim.port")
   SINK_PORT=$(wait_port "$WORK/sink.port")
 }
 
-sim_stats() { curl -s "http://127.0.0.1:$SIM_PORT/_sim/stats"; }
-sink_stats() { curl -s "http://127.0.0.1:$SINK_PORT/_sink/stats"; }
+sim_stats() { curl -s "${CURL_TLS[@]}" "$SCHEME://127.0.0.1:$SIM_PORT/_sim/stats"; }
+sink_stats() { curl -s "${CURL_TLS[@]}" "$SCHEME://127.0.0.1:$SINK_PORT/_sink/stats"; }
 
 write_config() {  # FILE GZIP(true|false) STATE_DIR
   cat >"$1" <<EOF
@@ -126,14 +186,14 @@ write_config() {  # FILE GZIP(true|false) STATE_DIR
   "state_dir": "$3",
   "log": {"level": "warn"},
   "defaults": {
-    "intake_url": "http://127.0.0.1:$SINK_PORT",
+    "intake_url": "$SCHEME://127.0.0.1:$SINK_PORT",$CA_JSON
     "intake_gzip": $2,
     "page_size": 1000,
     "start_from": "2025-12-31T00:00:00Z",
     "requests_per_second": 1000
   },
   "consoles": [
-    {"name": "bench", "url": "http://127.0.0.1:$SIM_PORT", "api_token": "bench-token",
+    {"name": "bench", "url": "$SCHEME://127.0.0.1:$SIM_PORT", "api_token": "bench-token",
      "intake_key": "bench-key",
      "streams": {"activities": {"enabled": true}, "threats": {"enabled": false}}}
   ]
@@ -143,6 +203,8 @@ EOF
 
 ROWS=()
 LIMIT_RATE=""
+LIMIT_TLS=()
+[ "$TLS" = on ] && LIMIT_TLS=(--cacert "$tls/ca.pem")
 # measure NAME GZIP CMD...: runs CMD under /usr/bin/time -v and records one table row.
 measure() {
   local name=$1 gz=$2
@@ -192,7 +254,10 @@ measure() {
 
 print_table() {
   echo
-  echo "s1-collector benchmark: $EVENTS activities (~1.15 KB each), $(nproc) cores, $(load_note) at the end"
+  [ "$REGIME_GIVEN" = 1 ] && regime_note
+  local size="~1.15 KB"
+  [ "$DATA" = realistic ] && size="~1.26 KB"
+  echo "s1-collector benchmark: $EVENTS activities ($size each), $(nproc) cores, $(load_note) at the end"
   printf "%-10s %-4s %9s %7s %9s %7s %8s %8s %10s %10s %6s %7s\n" pipeline gzip events wall_s \
     events/s cpu_s cpu_s/1M rss_MB api_MB_in intake_MB ratio vs_limit
   for r in "${ROWS[@]}"; do echo "$r"; done
@@ -212,9 +277,9 @@ if [ "$CONSOLES" = 0 ]; then
     LIMIT_RATE=""
     for rep in $(seq 1 "$REPEAT"); do
       if [[ ",$MODES," == *,limit,* ]] && [ -x "$LIMIT" ]; then
-        measure limit "$gz" "$LIMIT" --api "http://127.0.0.1:$SIM_PORT" --token bench-token \
-          --intake "http://127.0.0.1:$SINK_PORT" --key bench-key --gzip "$([ "$gz" = on ] && echo 1 || echo 0)" \
-          --from 2025-12-31T00:00:00.000000Z
+        measure limit "$gz" "$LIMIT" --api "$SCHEME://127.0.0.1:$SIM_PORT" --token bench-token \
+          --intake "$SCHEME://127.0.0.1:$SINK_PORT" --key bench-key --gzip "$([ "$gz" = on ] && echo 1 || echo 0)" \
+          --from 2025-12-31T00:00:00.000000Z "${LIMIT_TLS[@]}"
       fi
       if [[ ",$MODES," == *,run,* ]]; then
         state="$WORK/state-run-$gz-$rep"
@@ -258,7 +323,7 @@ START_FROM=$(date -u -d "@$((SIM_T0 - 1))" +%Y-%m-%dT%H:%M:%SZ)
   echo '{'
   echo "  \"state_dir\": \"$WORK/state-many\","
   echo '  "log": {"level": "info"},'
-  echo "  \"defaults\": {\"intake_url\": \"http://127.0.0.1:$SINK_PORT\", \"poll_interval_seconds\": $INTERVAL,"
+  echo "  \"defaults\": {\"intake_url\": \"$SCHEME://127.0.0.1:$SINK_PORT\", \"poll_interval_seconds\": $INTERVAL,$CA_JSON"
   echo "               \"start_from\": \"$START_FROM\"},"
   echo '  "consoles": ['
   streams_json=""
@@ -269,7 +334,7 @@ START_FROM=$(date -u -d "@$((SIM_T0 - 1))" +%Y-%m-%dT%H:%M:%SZ)
   [ "$STREAMS" = 1 ] && streams_json+=", \"threats\": {\"enabled\": false}"
   for i in $(seq 1 "$CONSOLES"); do
     sep=$([ "$i" -lt "$CONSOLES" ] && echo , || true)
-    echo "    {\"name\": \"console-$i\", \"url\": \"http://127.0.0.1:$SIM_PORT\", \"api_token\": \"bench-token\","
+    echo "    {\"name\": \"console-$i\", \"url\": \"$SCHEME://127.0.0.1:$SIM_PORT\", \"api_token\": \"bench-token\","
     echo "     \"intake_key\": \"bench-key\", \"streams\": {$streams_json}}$sep"
   done
   echo '  ]'
@@ -349,7 +414,7 @@ awk -v t0="$t0" -v t1="$t1" -v w0="$w0" -v w1="$w1" -v hz="$hz" -v rss="$rss" -v
   -v n="$CONSOLES" -v k="$STREAMS" -v names="${STREAM_NAMES[*]}" -v warm="$WARMUP" \
   -v rate="$LIVE_RATE" -v load="$(load_note)" -v threads="$PEAK_THREADS" -v fds="$PEAK_FDS" \
   -v limits="$limits" -v nofile="${NOFILE:-inherited}" -v expected="$expected" \
-  -v received="$received" '
+  -v received="$received" -v regime="$([ "$REGIME_GIVEN" = 1 ] && regime_note)" '
   /Delivered events\./ {
     key = ""
     for (i = 2; i <= NF; i++) if ($i ~ /^(console|stream)=/) key = key $i " "
@@ -371,7 +436,9 @@ awk -v t0="$t0" -v t1="$t1" -v w0="$w0" -v w1="$w1" -v hz="$hz" -v rss="$rss" -v
   END {
     streams = 0; for (kk in seen) ++streams
     cpu = (t1 - t0) / hz
-    printf "\n%d consoles x %d streams (%s), poll_interval_seconds=%d, live rate %s rows/s per stream, %s\n",
+    printf "\n"
+    if (regime != "") print regime
+    printf "%d consoles x %d streams (%s), poll_interval_seconds=%d, live rate %s rows/s per stream, %s\n",
       n, k, names, iv, rate, load
     printf "open-file limit soft/hard: started with %s soft, running with %s\n", nofile, limits
     printf "streams seen delivering: %d of %d; polls measured: %d\n", streams, k * n, gaps
