@@ -160,12 +160,9 @@ std::string HostForMessages(const std::string& url) {
 }
 
 // How the body of a transfer is decoded. kSelf: the caller accepts exactly
-// gzip, which this file decodes with ISA-L (igzip): about 5x cheaper than
-// libcurl's zlib inflate, which was the largest single CPU cost of a
-// backfill. It is decoded once received whole, on the caller's thread: the
-// loop's one thread, which carries every transfer, only moves bytes, so a
-// page being decoded never holds up an intake post (a backfill's fetch and
-// post run in parallel). Other Accept-Encoding values are left to libcurl.
+// gzip, which this file decodes with ISA-L (igzip) as the bytes arrive: about
+// 5x cheaper than libcurl's zlib inflate, which was the largest single CPU
+// cost of a backfill. Other Accept-Encoding values are left to libcurl.
 enum class Coding { kNone, kSelf, kSelfIdentity, kSelfGzip };
 
 // State shared with the callbacks of one transfer.
@@ -176,24 +173,23 @@ struct Transfer {
   bool body_too_large = false;
   bool stopped = false;
   Coding coding = Coding::kNone;
-  std::string gzipped;  // A kSelfGzip body as received, decoded after the transfer.
-  // gzip decoding state (~90 KB): allocated only to decode a gzip body and
-  // freed with the transfer.
+  // gzip decoding state (~90 KB): allocated only for a gzip body and freed
+  // with the transfer, so idle handle pairs (one or two per console and
+  // transport) hold no decoder memory.
   std::unique_ptr<inflate_state> inflater;
   std::string bad_coding;  // Why a body could not be decoded.
 };
 
-// Appends to `to` (the body, or the gzip bytes of one) within max_body_bytes.
-bool AppendBody(Transfer* t, std::string& to, const char* data, size_t len) {
-  if (len > t->max_body_bytes - std::min(t->max_body_bytes, to.size())) {
+bool AppendBody(Transfer* t, const char* data, size_t len) {
+  if (len > t->max_body_bytes - std::min(t->max_body_bytes, t->response.body.size())) {
     t->body_too_large = true;
     return false;
   }
-  to.append(data, len);
+  t->response.body.append(data, len);
   return true;
 }
 
-// Feeds gzip bytes to the inflater, which writes straight into
+// Feeds one chunk of a gzip body to the inflater, which writes straight into
 // the body's spare capacity: no scratch copy, and no zero fill by a resize.
 // At most one byte past max_body_bytes is produced, to tell "at the limit"
 // from "over it".
@@ -238,45 +234,30 @@ size_t OnBody(char* data, size_t size, size_t count, void* user) {
     // The headers are complete by the first body byte.
     const std::string* value = t->response.FindHeader("content-encoding");
     const std::string coding = value == nullptr ? "" : *value;
+    // Room for the whole body up front (JSON pages inflate about 6-7x), so a
+    // 1 MB page is not copied over and over while its buffer doubles.
+    size_t expected = 0;
+    if (const std::string* length = t->response.FindHeader("content-length")) {
+      expected = std::strtoull(length->c_str(), nullptr, 10);
+    }
     if (coding.empty() || EqualsIgnoreCase(coding, "identity")) {
       t->coding = Coding::kSelfIdentity;
     } else if (EqualsIgnoreCase(coding, "gzip") || EqualsIgnoreCase(coding, "x-gzip")) {
       t->coding = Coding::kSelfGzip;
+      // Not value-initialized: isal_inflate_init sets what it needs.
+      t->inflater.reset(new inflate_state);
+      isal_inflate_init(t->inflater.get());
+      t->inflater->crc_flag = ISAL_GZIP;
+      expected = expected > SIZE_MAX / 8 ? SIZE_MAX : expected * 8;
     } else {
       t->bad_coding = "unsupported content encoding \"" + coding.substr(0, 40) + "\"";
       return CURL_WRITEFUNC_ERROR;
     }
-    // Room for the whole body up front, so a 1 MB page is not copied over
-    // and over while its buffer doubles.
-    if (const std::string* length = t->response.FindHeader("content-length")) {
-      const size_t expected = std::strtoull(length->c_str(), nullptr, 10);
-      std::string& to = t->coding == Coding::kSelfGzip ? t->gzipped : t->response.body;
-      to.reserve(std::min(std::bit_ceil(expected), t->max_body_bytes));
-    }
+    t->response.body.reserve(std::min(std::bit_ceil(expected), t->max_body_bytes));
   }
-  std::string& to = t->coding == Coding::kSelfGzip ? t->gzipped : t->response.body;
-  return AppendBody(t, to, data, len) ? len : CURL_WRITEFUNC_ERROR;
-}
-
-// Decodes a kSelfGzip body received whole (see Coding).
-void InflateBody(Transfer* t) {
-  // Not value-initialized: isal_inflate_init sets what it needs.
-  t->inflater.reset(new inflate_state);
-  isal_inflate_init(t->inflater.get());
-  t->inflater->crc_flag = ISAL_GZIP;
-  // The gzip trailer ends with the decoded size (mod 2^32): room for all of
-  // it, and the byte past the limit, at once. A wrong trailer only costs a
-  // regrowth (or fails the checksum).
-  const std::string& in = t->gzipped;
-  if (in.size() >= 18) {
-    uint32_t size = 0;
-    for (int i = 0; i < 4; ++i) {
-      size |= static_cast<uint32_t>(static_cast<uint8_t>(in[in.size() - 4 + i])) << (8 * i);
-    }
-    t->response.body.reserve(std::min<size_t>(size_t{size} + 1, t->max_body_bytes + 1));
-  }
-  (void)InflateChunk(t, in.data(), in.size());  // Failures are in bad_coding, body_too_large.
-  std::string().swap(t->gzipped);
+  if (t->coding == Coding::kSelfGzip)
+    return InflateChunk(t, data, len) ? len : CURL_WRITEFUNC_ERROR;
+  return AppendBody(t, data, len) ? len : CURL_WRITEFUNC_ERROR;
 }
 
 size_t OnHeader(char* data, size_t size, size_t count, void* user) {
@@ -582,9 +563,6 @@ class CurlTransport final : public HttpTransport {
     const CURLMcode mc = job.multi_error;
     const CURLcode result = job.result;
     const bool done = job.finished;
-    if (transfer.coding == Coding::kSelfGzip && mc == CURLM_OK && done && result == CURLE_OK) {
-      InflateBody(&transfer);
-    }
     long status = 0;
     curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
 
@@ -608,7 +586,7 @@ class CurlTransport final : public HttpTransport {
       return internal::CurlErrorToStatus(result, host, detail);
     }
     if (transfer.coding == Coding::kSelfGzip &&
-        (!transfer.inflater || transfer.inflater->block_state != ISAL_BLOCK_FINISH)) {
+        transfer.inflater->block_state != ISAL_BLOCK_FINISH) {
       return Corrupt("could not decode the response body from host " + host +
                      ": the gzip data ends early");
     }

@@ -345,43 +345,14 @@ TEST_F(CurlTransportTest, GzipBodyAtTheLimitIsAcceptedAndOneByteMoreIsNot) {
   EXPECT_EQ(over.status().code(), StatusCode::kCorrupt);
 }
 
-TEST_F(CurlTransportTest, GzipBodyFarLargerThanItsCompressedSizeIsDecodedWhole) {
-  // Inflates ~1000x: decoded into room sized from the gzip trailer.
+TEST_F(CurlTransportTest, GzipBodyFarLargerThanItsCompressedSizeHintIsDecodedWhole) {
+  // Room is reserved from Content-Length times 8; this body inflates ~1000x,
+  // so its buffer grows many times while decoding.
   std::string plain;
   for (int i = 0; i < 400000; ++i) plain += static_cast<char>('a' + (i / 50000));
   auto reply = Transport()->Send(ServeGzip("/gz", plain));
   ASSERT_TRUE(reply.ok()) << reply.status().ToString();
   EXPECT_EQ(reply->body, plain);
-}
-
-TEST_F(CurlTransportTest, TruncatedOrTamperedGzipBodiesAreCorrupt) {
-  const std::string plain(100000, 'q');
-  const std::string gzipped = Gzip(plain);
-  // Cut short, as a connection closed mid-body after a complete HTTP
-  // message would leave it (the Content-Length matches what is sent).
-  server_.Get("/cut", [cut = gzipped.substr(0, gzipped.size() / 2)](const httplib::Request&,
-                                                                   httplib::Response& res) {
-    res.set_header("Content-Encoding", "gzip");
-    res.set_content(cut, "application/octet-stream");
-  });
-  // A trailer whose decoded size lies (the room reserved from it is only a
-  // hint): the member's checks still fail it.
-  std::string lying = gzipped;
-  lying[lying.size() - 4] = static_cast<char>(lying[lying.size() - 4] ^ 0x55);
-  server_.Get("/lying", [lying](const httplib::Request&, httplib::Response& res) {
-    res.set_header("Content-Encoding", "gzip");
-    res.set_content(lying, "application/octet-stream");
-  });
-  auto t = Transport();
-  for (const char* path : {"/cut", "/lying"}) {
-    Request r = Get(Url(path));
-    r.headers = {{"Accept-Encoding", "gzip"}};
-    auto reply = t->Send(r);
-    ASSERT_FALSE(reply.ok()) << path;
-    EXPECT_EQ(reply.status().code(), StatusCode::kCorrupt) << path;
-    EXPECT_THAT(reply.status().message(), HasSubstr("could not decode the response body"))
-        << path;
-  }
 }
 
 TEST_F(CurlTransportTest, TimeoutIsUnavailable) {
