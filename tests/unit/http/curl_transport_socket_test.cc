@@ -355,6 +355,35 @@ TEST_F(CurlTransportTest, GzipBodyFarLargerThanItsCompressedSizeHintIsDecodedWho
   EXPECT_EQ(reply->body, plain);
 }
 
+TEST_F(CurlTransportTest, TruncatedOrTamperedGzipBodiesAreCorrupt) {
+  const std::string plain(100000, 'q');
+  const std::string gzipped = Gzip(plain);
+  // Cut short, as a connection closed mid-body after a complete HTTP
+  // message would leave it (the Content-Length matches what is sent).
+  server_.Get("/cut", [cut = gzipped.substr(0, gzipped.size() / 2)](const httplib::Request&,
+                                                                   httplib::Response& res) {
+    res.set_header("Content-Encoding", "gzip");
+    res.set_content(cut, "application/octet-stream");
+  });
+  // A trailer whose decoded size lies: the member's checks fail it.
+  std::string lying = gzipped;
+  lying[lying.size() - 4] = static_cast<char>(lying[lying.size() - 4] ^ 0x55);
+  server_.Get("/lying", [lying](const httplib::Request&, httplib::Response& res) {
+    res.set_header("Content-Encoding", "gzip");
+    res.set_content(lying, "application/octet-stream");
+  });
+  auto t = Transport();
+  for (const char* path : {"/cut", "/lying"}) {
+    Request r = Get(Url(path));
+    r.headers = {{"Accept-Encoding", "gzip"}};
+    auto reply = t->Send(r);
+    ASSERT_FALSE(reply.ok()) << path;
+    EXPECT_EQ(reply.status().code(), StatusCode::kCorrupt) << path;
+    EXPECT_THAT(reply.status().message(), HasSubstr("could not decode the response body"))
+        << path;
+  }
+}
+
 TEST_F(CurlTransportTest, TimeoutIsUnavailable) {
   AddSlowHandler();
   auto reply = Transport()->Send(Get(Url("/slow"), std::chrono::milliseconds(200)));
