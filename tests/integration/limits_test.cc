@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <csignal>
+#include <random>
 #include <thread>
 
 #include "harness.h"
@@ -93,19 +94,36 @@ class HostileServer {
             });
         return;
       case Mode::kEndlessChunked:
+        // httplib gzips this stream for a client that accepts gzip. Random
+        // bytes do not compress, so the bytes counted here are about the
+        // bytes on the wire, which is what kSocketSlack bounds; a stream of
+        // one repeated byte compresses ~1000x, and the few KiB of it in the
+        // socket buffers then stood for tens of MiB counted here.
         res.set_chunked_content_provider(
             "application/json", [this](size_t offset, httplib::DataSink& sink) {
               if (offset >= kServerCap) {
                 sink.done();
                 return true;
               }
-              const std::string chunk(kChunk, '[');
+              const std::string& chunk = RandomChunk();
               if (!sink.write(chunk.data(), chunk.size())) return false;
               sent_ += chunk.size();
               return true;
             });
         return;
     }
+  }
+
+  // kChunk random bytes, longer than gzip's 32 KiB window: repeating it
+  // compresses nothing either.
+  static const std::string& RandomChunk() {
+    static const std::string chunk = [] {
+      std::mt19937 random(18);
+      std::string bytes(kChunk, '\0');
+      for (char& c : bytes) c = static_cast<char>(random() & 0xff);
+      return bytes;
+    }();
+    return chunk;
   }
 
   const Mode api_;
