@@ -167,13 +167,14 @@ int RunDaemon(const RunOptions& options, StopSource stop, HangupRelay& hangup) {
   CollectorMetrics metrics(registry);
   metrics.build_info.With({S1C_VERSION}).Set(1);
   if (*shard) RegisterShardMetrics(registry, **shard, config->consoles.size());
-  Runtime runtime(*config, stop.token(),
-                  [&metrics](std::unique_ptr<http::HttpTransport> inner, const std::string& console,
-                             const char* target) -> std::unique_ptr<http::HttpTransport> {
-                    auto& family = std::string_view(target) == "api" ? metrics.api_requests
-                                                                     : metrics.intake_requests;
-                    return std::make_unique<CountingTransport>(std::move(inner), family, console);
-                  });
+  const TransportWrapper count_requests =
+      [&metrics](std::unique_ptr<http::HttpTransport> inner, const std::string& console,
+                 const char* target) -> std::unique_ptr<http::HttpTransport> {
+    auto& family =
+        std::string_view(target) == "api" ? metrics.api_requests : metrics.intake_requests;
+    return std::make_unique<CountingTransport>(std::move(inner), family, console);
+  };
+  Runtime runtime(*config, stop.token(), count_requests, TransferThread::kScheduler);
   obs::HealthBoard health(runtime.clock());
   LoggingObserver logging(runtime.dead_letter().path(), options.config_path);
   MetricsObserver observer(metrics, registry, health, runtime.clock(), logging);
@@ -183,7 +184,8 @@ int RunDaemon(const RunOptions& options, StopSource stop, HangupRelay& hangup) {
   for (const auto& console : runtime.consoles()) {
     for (const auto& stream : console.config->streams) stream_count += stream.enabled ? 1 : 0;
   }
-  sched::Scheduler scheduler(runtime.clock());
+  // The transfers run on the scheduler's thread, beside the fibers that wait for them.
+  sched::Scheduler scheduler(runtime.clock(), runtime.io_loop());
   size_t stream_index = 0;
   size_t console_index = 0;
 

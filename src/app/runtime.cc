@@ -77,7 +77,8 @@ std::optional<config::Config> LoadConfigOrLog(const std::string& path) {
   return std::move(loaded).value();
 }
 
-Runtime::Runtime(const config::Config& config, StopToken stop, const TransportWrapper& wrap)
+Runtime::Runtime(const config::Config& config, StopToken stop, const TransportWrapper& wrap,
+                 TransferThread transfer_thread)
     : config_(config) {
   store_ = std::make_unique<state::FileStateStore>(config.state_dir);
   dead_letter_ = std::make_unique<intake::DeadLetter>(std::filesystem::path(config.state_dir) /
@@ -88,7 +89,9 @@ Runtime::Runtime(const config::Config& config, StopToken stop, const TransportWr
   // console (its API) and per intake it posts to.
   http::CurlLoopOptions loop_options;
   loop_options.max_idle_connections = static_cast<long>(2 * config.consoles.size() + 8);
-  const std::shared_ptr<http::CurlLoop> loop = http::MakeCurlLoop(loop_options);
+  loop_options.own_thread = transfer_thread == TransferThread::kLoopsOwn;
+  curl_loop_ = http::MakeCurlLoop(loop_options);
+  if (!loop_options.own_thread) io_loop_ = &http::AsIoLoop(*curl_loop_);
   // One bell per intake URL, whatever the console or key: an intake that
   // is back for one is back for all.
   std::map<std::string, std::shared_ptr<RecoveryBell>> intake_bells;
@@ -101,11 +104,11 @@ Runtime::Runtime(const config::Config& config, StopToken stop, const TransportWr
     api_options.user_agent = kUserAgent;
     // A console (or anything posing as one) cannot make us buffer more than this.
     api_options.max_response_bytes = static_cast<size_t>(console.max_response_mib) << 20;
-    rt.api_transport = http::MakeCurlTransport(api_options, stop, loop);
+    rt.api_transport = http::MakeCurlTransport(api_options, stop, curl_loop_);
     http::CurlOptions intake_options = api_options;
     // The intake answers {"event_ids":[...]}: ~40 bytes per event, 5000 events a batch.
     intake_options.max_response_bytes = kMaxIntakeResponseBytes;
-    rt.intake_transport = http::MakeCurlTransport(intake_options, stop, loop);
+    rt.intake_transport = http::MakeCurlTransport(intake_options, stop, curl_loop_);
     if (wrap) {
       rt.api_transport = wrap(std::move(rt.api_transport), console.name, "api");
       rt.intake_transport = wrap(std::move(rt.intake_transport), console.name, "intake");

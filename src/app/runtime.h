@@ -11,7 +11,9 @@
 
 #include "s1c/config/config.h"
 #include "s1c/core/clock.h"
+#include "s1c/core/io_loop.h"
 #include "s1c/core/stop_token.h"
+#include "s1c/http/curl_transport.h"
 #include "s1c/http/transport.h"
 #include "s1c/intake/dead_letter.h"
 #include "s1c/intake/forwarder.h"
@@ -68,11 +70,21 @@ struct ConsoleRuntime {
 using TransportWrapper = std::function<std::unique_ptr<http::HttpTransport>(
     std::unique_ptr<http::HttpTransport> inner, const std::string& console, const char* target)>;
 
+// Who runs the one curl loop that carries every transfer.
+enum class TransferThread {
+  kLoopsOwn,   // A thread of its own (commands whose callers are plain threads).
+  kScheduler,  // The scheduler's thread, as its IoLoop (io_loop()): the daemon.
+};
+
 class Runtime {
  public:
-  Runtime(const config::Config& config, StopToken stop, const TransportWrapper& wrap = {});
+  Runtime(const config::Config& config, StopToken stop, const TransportWrapper& wrap = {},
+          TransferThread transfer_thread = TransferThread::kLoopsOwn);
 
   Clock& clock() { return clock_; }
+  // The curl loop for the scheduler to run; null unless made with
+  // TransferThread::kScheduler.
+  IoLoop* io_loop() { return io_loop_; }
   state::FileStateStore& store() { return *store_; }
   intake::DeadLetter& dead_letter() { return *dead_letter_; }
   std::vector<ConsoleRuntime>& consoles() { return consoles_; }
@@ -87,6 +99,9 @@ class Runtime {
  private:
   const config::Config& config_;
   SystemClock clock_;
+  // Before consoles_: their transports use it until they are gone.
+  std::shared_ptr<http::CurlLoop> curl_loop_;
+  IoLoop* io_loop_ = nullptr;  // *curl_loop_, when the scheduler runs it.
   std::unique_ptr<state::FileStateStore> store_;
   std::unique_ptr<intake::DeadLetter> dead_letter_;
   std::vector<ConsoleRuntime> consoles_;

@@ -1,10 +1,12 @@
 // The one file that includes curl (docs/design.md section 7).
 //
-// Every transfer of a CurlLoop runs on the loop's one thread, in one multi
-// handle: its connection cache is shared by all the transports made with
-// the loop (a console's streams reuse one connection, and the intake's
-// connections serve every console that posts to it), and the number of open
-// connections is bounded by the transfers in flight plus the idle cache.
+// Every transfer of a CurlLoop runs on one thread, in one multi handle: the
+// loop's own thread, or in the daemon the scheduler's, which runs the loop
+// as its IoLoop whenever no fiber is ready. Its connection cache is shared
+// by all the transports made with the loop (a console's streams reuse one
+// connection, and the intake's connections serve every console that posts
+// to it), and the number of open connections is bounded by the transfers
+// in flight plus the idle cache.
 // A caller's Send sets up an easy handle, hands it to the loop and waits on
 // a fiber::Event: on a fiber only that fiber waits, so a console that takes
 // 45 s to answer holds no thread.
@@ -20,6 +22,7 @@
 #include <isa-l/igzip_lib.h>
 
 #include <algorithm>
+#include <atomic>
 #include <bit>
 #include <cstdint>
 #include <cstdlib>
@@ -32,6 +35,7 @@
 #include <vector>
 
 #include "s1c/core/fiber.h"
+#include "s1c/core/io_loop.h"
 #include "s1c/core/spare_list.h"
 
 #include "curl_error.h"
@@ -328,24 +332,26 @@ struct Job {
 
 }  // namespace
 
-class CurlLoop {
+class CurlLoop final : public IoLoop {
  public:
   explicit CurlLoop(CurlLoopOptions options) : multi_(curl_multi_init()) {
     if (multi_ != nullptr && options.max_idle_connections > 0) {
       curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, options.max_idle_connections);
     }
-    thread_ = std::thread([this] { Loop(); });
+    if (options.own_thread) thread_ = std::thread([this] { Loop(); });
   }
   CurlLoop(const CurlLoop&) = delete;
   CurlLoop& operator=(const CurlLoop&) = delete;
 
-  ~CurlLoop() {
+  ~CurlLoop() override {
     {
       std::lock_guard<std::mutex> lock(mu_);
       quit_ = true;
     }
-    if (multi_ != nullptr) curl_multi_wakeup(multi_);
-    thread_.join();
+    if (thread_.joinable()) {
+      if (multi_ != nullptr) curl_multi_wakeup(multi_);
+      thread_.join();
+    }
     for (CURL* easy : idle_easy_.TakeAll()) curl_easy_cleanup(easy);
     if (multi_ != nullptr) curl_multi_cleanup(multi_);
   }
@@ -371,58 +377,111 @@ class CurlLoop {
       std::lock_guard<std::mutex> lock(mu_);
       submitted_.push_back(&job);
     }
-    curl_multi_wakeup(multi_);
+    Wake();
     job.done.Wait();
   }
 
+  // IoLoop, for a loop made without a thread of its own.
+  void RunFor(std::chrono::milliseconds max_wait) override {
+    driver_.store(std::this_thread::get_id(), std::memory_order_relaxed);
+    if (max_wait.count() <= 0) {
+      Step(/*always_perform=*/true);
+      return;
+    }
+    // Nothing moved on the sockets since the last Step unless transfers
+    // were added: then only the poll tells what to do.
+    if (Step(/*always_perform=*/false)) return;
+    const int timeout =
+        static_cast<int>(active_.empty() ? std::min<int64_t>(max_wait.count(), INT32_MAX)
+                                         : std::min<int64_t>(max_wait.count(), kStopCheckMs));
+    if (multi_ != nullptr) curl_multi_poll(multi_, nullptr, 0, timeout, nullptr);
+    Step(/*always_perform=*/true);
+  }
+
+  void Wake() override {
+    // The driving thread is not in curl_multi_poll while it runs this: it
+    // looks at the loop again before it next waits.
+    if (multi_ == nullptr || std::this_thread::get_id() == driver_.load(std::memory_order_relaxed))
+      return;
+    curl_multi_wakeup(multi_);
+  }
+
+  bool HasWork() override {
+    if (!active_.empty()) return true;
+    std::lock_guard<std::mutex> lock(mu_);
+    return !submitted_.empty();
+  }
+
  private:
+  // The loop's own thread, when it has one.
   void Loop() {
+    driver_.store(std::this_thread::get_id(), std::memory_order_relaxed);
     if (multi_ == nullptr) return;
-    std::vector<Job*> added;
     while (true) {
       {
         std::lock_guard<std::mutex> lock(mu_);
         if (quit_ && submitted_.empty() && active_.empty()) return;
-        added.swap(submitted_);
       }
-      for (Job* job : added) {
-        const CURLMcode mc = curl_multi_add_handle(multi_, job->easy);
-        if (mc != CURLM_OK) {
-          job->multi_error = mc;
-          job->done.Set();
-          continue;
-        }
-        active_.emplace(job->easy, job);
-      }
-      added.clear();
-      int running = 0;
-      const CURLMcode mc = curl_multi_perform(multi_, &running);
-      int queued = 0;
-      while (CURLMsg* msg = curl_multi_info_read(multi_, &queued)) {
-        if (msg->msg != CURLMSG_DONE) continue;
-        auto it = active_.find(msg->easy_handle);
-        if (it == active_.end()) continue;
-        it->second->result = msg->data.result;
-        it->second->finished = true;
-        End(it);
-      }
-      // Transfers whose stop was requested, and all of them if the multi
-      // handle itself failed, end now. Removing an unfinished transfer
-      // closes its connection; a finished one stays in the cache.
-      for (auto it = active_.begin(); it != active_.end();) {
-        Transfer& t = *it->second->transfer;
-        if (mc != CURLM_OK) {
-          it->second->multi_error = mc;
-        } else if (t.stop->StopRequested()) {
-          t.stopped = true;
-        } else {
-          ++it;
-          continue;
-        }
-        it = End(it);
-      }
+      Step(/*always_perform=*/true);
       curl_multi_poll(multi_, nullptr, 0, active_.empty() ? kIdleWaitMs : kStopCheckMs, nullptr);
     }
+  }
+
+  // Starts the transfers submitted, moves every transfer on as far as its
+  // sockets allow (if some were started or `always_perform`), and ends
+  // those done or stopped. Returns whether any ended.
+  bool Step(bool always_perform) {
+    if (multi_ == nullptr) return false;
+    bool ended = false;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      added_.swap(submitted_);
+    }
+    for (Job* job : added_) {
+      const CURLMcode mc = curl_multi_add_handle(multi_, job->easy);
+      if (mc != CURLM_OK) {
+        job->multi_error = mc;
+        job->done.Set();
+        ended = true;
+        continue;
+      }
+      active_.emplace(job->easy, job);
+    }
+    const bool started = !added_.empty();
+    added_.clear();
+    if (active_.empty()) return ended;
+    CURLMcode mc = CURLM_OK;
+    if (always_perform || started) {
+      int running = 0;
+      mc = curl_multi_perform(multi_, &running);
+    }
+    int queued = 0;
+    while (CURLMsg* msg = curl_multi_info_read(multi_, &queued)) {
+      if (msg->msg != CURLMSG_DONE) continue;
+      auto it = active_.find(msg->easy_handle);
+      if (it == active_.end()) continue;
+      it->second->result = msg->data.result;
+      it->second->finished = true;
+      End(it);
+      ended = true;
+    }
+    // Transfers whose stop was requested, and all of them if the multi
+    // handle itself failed, end now. Removing an unfinished transfer
+    // closes its connection; a finished one stays in the cache.
+    for (auto it = active_.begin(); it != active_.end();) {
+      Transfer& t = *it->second->transfer;
+      if (mc != CURLM_OK) {
+        it->second->multi_error = mc;
+      } else if (t.stop->StopRequested()) {
+        t.stopped = true;
+      } else {
+        ++it;
+        continue;
+      }
+      it = End(it);
+      ended = true;
+    }
+    return ended;
   }
 
   using Active = std::unordered_map<CURL*, Job*>;
@@ -435,13 +494,19 @@ class CurlLoop {
   }
 
   CURLM* const multi_;
-  std::thread thread_;
+  std::thread thread_;  // Only with options.own_thread.
+  // The thread that runs the loop: its own, or the host's that calls RunFor.
+  std::atomic<std::thread::id> driver_{};
   std::mutex mu_;
   bool quit_ = false;            // Guarded by mu_.
   std::vector<Job*> submitted_;  // Guarded by mu_.
   SpareList<CURL*> idle_easy_{kMaxIdleEasyHandles};
-  Active active_;                // Loop thread only.
+  // The driving thread's only.
+  std::vector<Job*> added_;
+  Active active_;
 };
+
+IoLoop& AsIoLoop(CurlLoop& loop) { return loop; }
 
 namespace {
 

@@ -1,10 +1,19 @@
 #include "s1c/sched/scheduler.h"
 
+#include <algorithm>
 #include <thread>
 
 namespace s1c::sched {
 
-Scheduler::Scheduler(Clock& clock) : clock_(clock) {}
+namespace {
+
+// The longest RunFor of the IoLoop when nothing is due: anything new wakes
+// it before (IoLoop::Wake).
+constexpr std::chrono::milliseconds kIoIdleWait(60000);
+
+}  // namespace
+
+Scheduler::Scheduler(Clock& clock, IoLoop* io) : clock_(clock), io_(io) {}
 
 Scheduler::~Scheduler() {
   // Run returns only once every fiber ended; any left were never started.
@@ -15,7 +24,7 @@ void Scheduler::Add(std::string name, TaskFn fn, std::chrono::milliseconds first
   std::lock_guard<std::mutex> lock(mu_);
   tasks_.push_back({std::move(name), std::move(fn)});
   queue_.push({clock_.MonotonicNow() + first_delay, next_seq_++, tasks_.size() - 1});
-  cv_.notify_one();
+  NotifyLocked();
 }
 
 size_t Scheduler::task_count() const {
@@ -42,7 +51,7 @@ void Scheduler::WakeAll() {
     e.seq = next_seq_++;
     queue_.push(e);
   }
-  cv_.notify_one();
+  NotifyLocked();
 }
 
 std::optional<std::chrono::steady_clock::time_point> Scheduler::NextDue() const {
@@ -70,7 +79,7 @@ void Scheduler::RunTask(size_t index, const StopToken& stop) {
   const std::chrono::milliseconds delay = fn(stop);
   std::lock_guard<std::mutex> lock(mu_);
   queue_.push({clock_.MonotonicNow() + delay, next_seq_++, index});
-  cv_.notify_one();  // It may now be the earliest.
+  NotifyLocked();  // It may now be the earliest.
 }
 
 std::optional<std::string> Scheduler::RunDueTask(const StopToken& stop) {
@@ -84,10 +93,15 @@ std::optional<std::string> Scheduler::RunDueTask(const StopToken& stop) {
   return tasks_[index].name;
 }
 
+void Scheduler::NotifyLocked() {
+  cv_.notify_one();
+  if (io_waiting_) io_->Wake();
+}
+
 void Scheduler::WakeLocked(fiber::Fiber& f) {
   f.park.parked = false;
   ready_.push_back(&f);
-  cv_.notify_one();
+  NotifyLocked();
 }
 
 void Scheduler::Park(fiber::Fiber& self, std::chrono::steady_clock::time_point deadline) {
@@ -137,7 +151,7 @@ void Scheduler::Run(const StopToken& stop) {
     }
     std::lock_guard<std::mutex> lock(mu_);
     stopping_ = true;
-    cv_.notify_one();
+    NotifyLocked();
   });
 
   std::unique_lock<std::mutex> lock(mu_);
@@ -176,6 +190,9 @@ void Scheduler::Run(const StopToken& stop) {
           delete f;
         }
       }
+      // Transfers the batch started, or that are under way, go on even if
+      // the fibers never stop coming.
+      if (io_ != nullptr && io_->HasWork()) io_->RunFor(std::chrono::milliseconds(0));
       lock.lock();
       continue;
     }
@@ -190,7 +207,18 @@ void Scheduler::Run(const StopToken& stop) {
     auto deadline = std::chrono::steady_clock::time_point::max();
     if (!stopping_ && !queue_.empty()) deadline = queue_.top().due;
     if (!timers_.empty()) deadline = std::min(deadline, timers_.top().deadline);
-    if (deadline == std::chrono::steady_clock::time_point::max()) {
+    if (io_ != nullptr) {
+      std::chrono::milliseconds wait = kIoIdleWait;
+      if (deadline != std::chrono::steady_clock::time_point::max()) {
+        wait = std::clamp(std::chrono::ceil<std::chrono::milliseconds>(deadline - now),
+                          std::chrono::milliseconds(0), kIoIdleWait);
+      }
+      io_waiting_ = true;
+      lock.unlock();
+      io_->RunFor(wait);
+      lock.lock();
+      io_waiting_ = false;
+    } else if (deadline == std::chrono::steady_clock::time_point::max()) {
       cv_.wait(lock);
     } else {
       clock_.WaitUntil(lock, cv_, deadline);

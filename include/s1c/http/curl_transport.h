@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "s1c/core/io_loop.h"
 #include "s1c/core/stop_token.h"
 #include "s1c/http/transport.h"
 
@@ -18,8 +19,9 @@ struct CurlOptions {
   std::string user_agent;   // e.g. "s1-collector/0.1.0".
 };
 
-// One thread and one libcurl multi handle that carry the transfers of every
-// transport made with it. Connections are kept alive in one cache shared by
+// One libcurl multi handle that carries the transfers of every transport
+// made with it, on one thread: its own, or the thread of a fiber host that
+// runs it as its IoLoop (the daemon's scheduler). Connections are kept alive in one cache shared by
 // those transports, so a console's streams reuse one connection; a
 // connection idle for more than libcurl's 118 s is closed when the cache is
 // next used, and the least recently used are closed past
@@ -30,8 +32,18 @@ struct CurlLoopOptions {
   // Idle connections kept for reuse; 0 = libcurl's default (4 per transfer
   // running, too few for a fleet that polls many consoles in turn).
   long max_idle_connections = 0;
+  // false: no thread of its own. The loop then runs only inside
+  // AsIoLoop(loop).RunFor, on the host's thread: a transfer started by a
+  // fiber of that host, and the wake-up of that fiber when it ends, stay
+  // on that thread. Transfers sent from other threads work too, but only
+  // while the host runs the loop.
+  bool own_thread = true;
 };
 std::shared_ptr<CurlLoop> MakeCurlLoop(CurlLoopOptions options);
+
+// The loop as the IoLoop of the host that runs it (Scheduler's constructor).
+// REQUIRES: made with own_thread = false.
+IoLoop& AsIoLoop(CurlLoop& loop);
 
 // TLS verification (peer and host) is always on and TLS 1.2 is the minimum;
 // there is no switch to turn them off. Connections are kept alive and reused;

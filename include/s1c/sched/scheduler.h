@@ -23,6 +23,7 @@
 
 #include "s1c/core/clock.h"
 #include "s1c/core/fiber.h"
+#include "s1c/core/io_loop.h"
 #include "s1c/core/stop_token.h"
 
 namespace s1c::sched {
@@ -31,10 +32,14 @@ namespace s1c::sched {
 using TaskFn = std::function<std::chrono::milliseconds(const StopToken&)>;
 
 // Thread-safe. Every wait for a due time goes through the Clock, so a test
-// on a FakeClock fires the timers by advancing it.
+// on a FakeClock fires the timers by advancing it; with an IoLoop, the
+// waits are the loop's (on real time, so the clock must be the real one).
 class Scheduler final : private fiber::Host {
  public:
-  explicit Scheduler(Clock& clock);
+  // With `io` (the daemon's curl loop), Run's thread runs the loop whenever
+  // no fiber is ready, instead of sleeping: a transfer started by a fiber
+  // and its completion then stay on this thread. `io` outlives Run.
+  explicit Scheduler(Clock& clock, IoLoop* io = nullptr);
   ~Scheduler() override;
 
   // Adds a task, first due after `first_delay`. Call before Run().
@@ -99,10 +104,14 @@ class Scheduler final : private fiber::Host {
   void RunTask(size_t index, const StopToken& stop);
   // REQUIRES: mu_ held. Starts `fn` on a new fiber, ready to run.
   void StartLocked(std::function<void()> fn);
+  // REQUIRES: mu_ held. Wakes Run's wait (the condition variable, or the
+  // IoLoop it is running).
+  void NotifyLocked();
   // REQUIRES: mu_ held. Moves a parked fiber to the ready list.
   void WakeLocked(fiber::Fiber& fiber);
 
   Clock& clock_;
+  IoLoop* const io_;
   mutable std::mutex mu_;
   std::condition_variable_any cv_;  // Run's wait: ready fibers, new due times, stop.
   std::vector<Task> tasks_;
@@ -114,6 +123,7 @@ class Scheduler final : private fiber::Host {
   std::vector<fiber::Fiber*> ready_;
   std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers_;
   bool stopping_ = false;
+  bool io_waiting_ = false;  // Run is in io_->RunFor: wake it with io_->Wake().
 };
 
 }  // namespace s1c::sched

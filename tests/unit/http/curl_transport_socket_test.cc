@@ -26,7 +26,9 @@
 #include <thread>
 #include <vector>
 
+#include "s1c/core/clock.h"
 #include "s1c/http/curl_transport.h"
+#include "s1c/sched/scheduler.h"
 
 namespace s1c::http {
 namespace {
@@ -245,6 +247,46 @@ TEST_F(CurlTransportTest, ConcurrentSendsEachGetAHandle) {
   for (auto& th : threads) th.join();
   EXPECT_EQ(ok.load(), 20);
   EXPECT_EQ(served.load(), 20);
+}
+
+// A loop without a thread of its own, run by a scheduler as its IoLoop (as
+// the daemon does): a fiber's transfers go on while the scheduler's thread
+// waits in the loop, so does a plain thread's, and a stop ends a transfer
+// in flight.
+TEST_F(CurlTransportTest, AHostedLoopCarriesTransfersOfFibersAndThreads) {
+  server_.Get("/h", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content("hosted", "text/plain");
+  });
+  AddSlowHandler();
+  CurlLoopOptions loop_options;
+  loop_options.own_thread = false;
+  const std::shared_ptr<CurlLoop> loop = MakeCurlLoop(loop_options);
+  auto t = MakeCurlTransport({}, stop_.token(), loop);
+  SystemClock clock;
+  sched::Scheduler scheduler(clock, &AsIoLoop(*loop));
+  std::atomic<int> fiber_ok{0};
+  Result<Response> slow = Status(StatusCode::kInternal, "not run");
+  scheduler.Add("fiber", [&](const StopToken&) {
+    for (int i = 0; i < 3; ++i) {
+      auto reply = t->Send(Get(Url("/h")));
+      if (reply.ok() && reply->body == "hosted") ++fiber_ok;
+    }
+    slow = t->Send(Get(Url("/slow"), std::chrono::seconds(30)));
+    return std::chrono::milliseconds(3600 * 1000);
+  });
+  StopSource run_stop;
+  std::thread host([&] { scheduler.Run(run_stop.token()); });
+  auto from_thread = t->Send(Get(Url("/h")));
+  ASSERT_TRUE(from_thread.ok()) << from_thread.status().ToString();
+  EXPECT_EQ(from_thread->body, "hosted");
+  // The fiber is now waiting on /slow, on the scheduler's thread.
+  ASSERT_TRUE(entered_.WaitFor(std::chrono::seconds(10)));
+  EXPECT_EQ(fiber_ok.load(), 3);
+  stop_.RequestStop();
+  run_stop.RequestStop();
+  host.join();
+  ASSERT_FALSE(slow.ok());
+  EXPECT_EQ(slow.status().code(), StatusCode::kCancelled);
 }
 
 TEST_F(CurlTransportTest, DecodesGzipWhenTheCallerAcceptsIt) {

@@ -8,9 +8,11 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "fake_clock.h"
 #include "s1c/core/fiber.h"
+#include "s1c/core/io_loop.h"
 
 namespace s1c::sched {
 namespace {
@@ -177,6 +179,90 @@ TEST(SchedulerTest, StopEndsRunWhileWaitingForAnHourLongTimer) {
   EXPECT_TRUE(running.Stop());
   EXPECT_EQ(clock.MonotonicNow(), start);
   EXPECT_EQ(runs.load(), 1);
+}
+
+// An IoLoop whose transfers are fiber::Events: Transfer() (on a fiber)
+// queues one and waits for it, and RunFor ends every one queued. With none
+// queued, RunFor waits (real time) for Wake() or `max_wait`.
+class FakeIoLoop final : public IoLoop {
+ public:
+  void Transfer() {
+    fiber::Event done;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      queued_.push_back(&done);
+    }
+    done.Wait();
+  }
+
+  void RunFor(milliseconds max_wait) override {
+    std::unique_lock<std::mutex> lock(mu_);
+    if (queued_.empty()) {
+      cv_.wait_for(lock, max_wait, [this] { return woken_ || !queued_.empty(); });
+    }
+    woken_ = false;
+    for (fiber::Event* done : queued_) done->Set();
+    queued_.clear();
+  }
+
+  void Wake() override {
+    std::lock_guard<std::mutex> lock(mu_);
+    woken_ = true;
+    cv_.notify_all();
+  }
+
+  bool HasWork() override {
+    std::lock_guard<std::mutex> lock(mu_);
+    return !queued_.empty();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<fiber::Event*> queued_;
+  bool woken_ = false;
+};
+
+TEST(SchedulerTest, AnIdleSchedulerWaitsInItsIoLoopAndAWakeEndsThatWait) {
+  // The task waits for an event set from another thread while the loop's
+  // thread waits in the IoLoop (up to 60 s of real time for the hourly
+  // task): the Unpark must wake the IoLoop, or the fiber sits out that wait.
+  FakeClock clock;
+  FakeIoLoop io;
+  Scheduler s(clock, &io);
+  fiber::Event from_thread;
+  std::atomic<int> transfers{0};
+  std::atomic<int> woken{0};
+  s.Add("t", [&](const StopToken&) {
+    io.Transfer();
+    ++transfers;
+    from_thread.Wait();
+    ++woken;
+    return milliseconds(3600 * 1000);
+  });
+  Running running(s, clock);
+  ASSERT_TRUE(WaitForValue(transfers, 1));
+  from_thread.Set();
+  EXPECT_TRUE(WaitForValue(woken, 1));
+  EXPECT_TRUE(running.Stop());
+}
+
+TEST(SchedulerTest, ABusySchedulerStillRunsItsIoLoop) {
+  // "busy" is due again at once, forever: the loop never runs out of work,
+  // so the transfer of "io" ends only if it runs the IoLoop between batches.
+  FakeClock clock;
+  FakeIoLoop io;
+  Scheduler s(clock, &io);
+  std::atomic<int> transfers{0};
+  s.Add("busy", [](const StopToken&) { return milliseconds(0); });
+  s.Add("io", [&](const StopToken&) {
+    io.Transfer();
+    ++transfers;
+    return milliseconds(3600 * 1000);
+  });
+  Running running(s, clock);
+  EXPECT_TRUE(WaitForValue(transfers, 1));
+  EXPECT_TRUE(running.Stop());
 }
 
 TEST(SchedulerTest, TasksDueTogetherRunTogetherOnFibers) {
