@@ -21,12 +21,12 @@ struct CurlOptions {
 
 // One libcurl multi handle that carries the transfers of every transport
 // made with it, on one thread: its own, or the thread of a fiber host that
-// runs it as its IoLoop (the daemon's scheduler). Connections are kept alive in one cache shared by
-// those transports, so a console's streams reuse one connection; a
-// connection idle for more than libcurl's 118 s is closed when the cache is
-// next used, and the least recently used are closed past
-// `max_idle_connections`. A Send waits for its transfer on a fiber::Event:
-// on a fiber, only the fiber waits.
+// runs it as its IoLoop (the daemon's scheduler). Connections are kept
+// alive in one cache shared by those transports, so a console's streams
+// reuse one connection; a connection idle for more than libcurl's 118 s is
+// closed when the cache is next used, and the least recently used are
+// closed past `max_idle_connections`. A Send waits for its transfer on a
+// fiber::Event: on a fiber, only the fiber waits.
 class CurlLoop;
 struct CurlLoopOptions {
   // Idle connections kept for reuse; 0 = libcurl's default (4 per transfer
