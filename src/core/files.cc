@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <system_error>
 #include <utility>
@@ -44,6 +45,7 @@ class PosixWritableFile final : public WritableFile {
     }
     return Status::Ok();
   }
+  void StartSync() override { (void)::sync_file_range(fd_, 0, 0, SYNC_FILE_RANGE_WRITE); }
   Status Sync() override {
     if (::fsync(fd_) != 0) return PathError("cannot fsync", path_, errno);
     return Status::Ok();
@@ -182,21 +184,57 @@ std::filesystem::path TempPathFor(const std::filesystem::path& path) {
 
 Status WriteFileAtomically(FileSystem& fs, const std::filesystem::path& path,
                            std::string_view data) {
-  const std::filesystem::path tmp = TempPathFor(path);
-  Result<std::unique_ptr<WritableFile>> file = fs.NewWritableFile(tmp);
-  if (!file.ok()) return file.status();
-  Status status = (*file)->Append(data);
-  // A failed fsync may have dropped the written pages: the file cannot be
-  // trusted even if a later fsync succeeds, so the commit fails here.
-  if (status.ok()) status = (*file)->Sync();
-  const Status closed = (*file)->Close();
-  if (status.ok()) status = closed;
-  if (status.ok()) status = fs.RenameFile(tmp, path);
-  if (!status.ok()) {
-    (void)fs.RemoveFile(tmp, "temp file");  // The error worth reporting is the first one.
-    return status;
+  const AtomicWrite write{path, data};
+  return WriteFilesAtomically(fs, std::span(&write, 1)).front();
+}
+
+std::vector<Status> WriteFilesAtomically(FileSystem& fs, std::span<const AtomicWrite> writes) {
+  std::vector<Status> status(writes.size());
+  std::vector<std::unique_ptr<WritableFile>> files(writes.size());
+  std::vector<std::filesystem::path> temps(writes.size());
+  std::vector<bool> created(writes.size());
+  for (size_t i = 0; i < writes.size(); ++i) {
+    temps[i] = TempPathFor(writes[i].path);
+    Result<std::unique_ptr<WritableFile>> file = fs.NewWritableFile(temps[i]);
+    if (!file.ok()) {
+      status[i] = file.status();
+      continue;
+    }
+    created[i] = true;
+    files[i] = std::move(file).value();
+    status[i] = files[i]->Append(writes[i].data);
+    if (status[i].ok()) files[i]->StartSync();
   }
-  return fs.SyncDir(path.parent_path(), "directory");
+  for (size_t i = 0; i < writes.size(); ++i) {
+    if (files[i] == nullptr) continue;
+    // A failed fsync may have dropped the written pages: the file cannot be
+    // trusted even if a later fsync succeeds, so the commit fails here.
+    if (status[i].ok()) status[i] = files[i]->Sync();
+    const Status closed = files[i]->Close();
+    if (status[i].ok()) status[i] = closed;
+    files[i].reset();
+  }
+  std::vector<std::filesystem::path> renamed_into;
+  for (size_t i = 0; i < writes.size(); ++i) {
+    if (status[i].ok()) status[i] = fs.RenameFile(temps[i], writes[i].path);
+    if (!status[i].ok()) {
+      // The error worth reporting is the first one.
+      if (created[i]) (void)fs.RemoveFile(temps[i], "temp file");
+      continue;
+    }
+    const std::filesystem::path dir = writes[i].path.parent_path();
+    if (std::find(renamed_into.begin(), renamed_into.end(), dir) == renamed_into.end()) {
+      renamed_into.push_back(dir);
+    }
+  }
+  for (const std::filesystem::path& dir : renamed_into) {
+    const Status synced = fs.SyncDir(dir, "directory");
+    if (synced.ok()) continue;
+    for (size_t i = 0; i < writes.size(); ++i) {
+      if (status[i].ok() && writes[i].path.parent_path() == dir) status[i] = synced;
+    }
+  }
+  return status;
 }
 
 }  // namespace s1c::files

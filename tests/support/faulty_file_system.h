@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <cerrno>
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -20,8 +21,13 @@ class FaultyFileSystem final : public files::FileSystem {
   std::atomic<int> fail_file_syncs{0};  // WritableFile::Sync (fsync of a file).
   std::atomic<int> fail_renames{0};     // RenameFile.
   std::atomic<int> fail_dir_syncs{0};   // SyncDir (fsync of a directory).
+  std::atomic<int> dir_syncs{0};        // SyncDir calls made, failed or not.
+  // Called before each MakePrivateDirs, e.g. to hold a writer there. Set it
+  // before the calls start.
+  std::function<void()> on_make_dirs;
 
   Status MakePrivateDirs(const std::filesystem::path& dir, std::string_view what) override {
+    if (on_make_dirs) on_make_dirs();
     return real_.MakePrivateDirs(dir, what);
   }
   Result<std::string> ReadWholeFile(const std::filesystem::path& path, size_t max_bytes) override {
@@ -42,6 +48,7 @@ class FaultyFileSystem final : public files::FileSystem {
     return real_.RemoveFile(path, what);
   }
   Status SyncDir(const std::filesystem::path& dir, std::string_view what) override {
+    ++dir_syncs;
     if (Take(fail_dir_syncs)) return Injected("cannot fsync " + std::string(what), dir);
     return real_.SyncDir(dir, what);
   }
@@ -56,6 +63,7 @@ class FaultyFileSystem final : public files::FileSystem {
       if (Take(fs_.fail_writes)) return Injected("cannot write", path_);
       return real_->Append(data);
     }
+    void StartSync() override { real_->StartSync(); }
     Status Sync() override {
       if (Take(fs_.fail_file_syncs)) return Injected("cannot fsync", path_);
       return real_->Sync();

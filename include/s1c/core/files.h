@@ -8,8 +8,10 @@
 #include <cstddef>
 #include <filesystem>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "s1c/core/status.h"
 
@@ -43,6 +45,10 @@ class WritableFile {
  public:
   virtual ~WritableFile() = default;
   virtual Status Append(std::string_view data) = 0;
+  // Starts writing what was appended to the disk without waiting for it
+  // (sync_file_range): a hint that a Sync() is coming, so the writes of
+  // several files reach the disk together. Errors are Sync()'s to report.
+  virtual void StartSync() {}
   // Flushes what was appended to the disk (fsync).
   virtual Status Sync() = 0;
   // Reported, as some file systems report a failed write only here.
@@ -96,5 +102,23 @@ std::filesystem::path TempPathFor(const std::filesystem::path& path);
 // known durable. REQUIRES: no other write of `path` at the same time.
 Status WriteFileAtomically(FileSystem& fs, const std::filesystem::path& path,
                            std::string_view data);
+
+// One file of WriteFilesAtomically.
+struct AtomicWrite {
+  std::filesystem::path path;
+  std::string_view data;
+};
+
+// WriteFileAtomically of several files as one group, each step over all of
+// them before the next: every temp file is written and its writeback started,
+// then each is fsynced and closed, each renamed, and each distinct directory
+// fsynced once. Each file gets the same steps in the same order, so the same
+// guarantee; the disk sees the group's writes together, so a file's fsync
+// mostly finds its pages already written, and a directory holding several of
+// the files is fsynced once. A failed step fails that file alone (a failed
+// directory fsync, the files renamed into it). Returns one Status per write,
+// in order. Holds one descriptor per write until its fsync. REQUIRES: no path
+// twice, no other write of these paths at the same time.
+std::vector<Status> WriteFilesAtomically(FileSystem& fs, std::span<const AtomicWrite> writes);
 
 }  // namespace s1c::files

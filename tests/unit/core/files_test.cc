@@ -109,5 +109,54 @@ TEST_F(FilesTest, WriteFileAtomicallyReportsAFailedFsyncAndKeepsTheOldFile) {
   EXPECT_FALSE(fs::exists(dir_ / "cp.json.tmp"));
 }
 
+TEST_F(FilesTest, WriteFilesAtomicallyWritesEachFileAndSyncsEachDirectoryOnce) {
+  s1c::testing::FaultyFileSystem fs;
+  fs::create_directories(dir_ / "a");
+  fs::create_directories(dir_ / "b");
+  Write(dir_ / "a" / "1.json", "old");
+  const std::vector<AtomicWrite> writes = {
+      {dir_ / "a" / "1.json", "one"}, {dir_ / "a" / "2.json", "two"}, {dir_ / "b" / "3.json", "3"}};
+  const std::vector<Status> status = WriteFilesAtomically(fs, writes);
+  ASSERT_EQ(status.size(), 3u);
+  for (size_t i = 0; i < writes.size(); ++i) {
+    EXPECT_TRUE(status[i].ok()) << status[i].message();
+    EXPECT_EQ(*ReadWholeFile(writes[i].path, 100), writes[i].data);
+    EXPECT_FALSE(fs::exists(TempPathFor(writes[i].path)));
+  }
+  EXPECT_EQ(fs.dir_syncs, 2);  // a and b, once each.
+}
+
+TEST_F(FilesTest, WriteFilesAtomicallyFailsOnlyTheFilesAFailedStepTouched) {
+  s1c::testing::FaultyFileSystem fs;
+  fs::create_directories(dir_ / "a");
+  fs::create_directories(dir_ / "b");
+  for (const char* f : {"a/1.json", "a/2.json", "b/3.json"}) Write(dir_ / f, "old");
+  // The first file's fsync fails: it keeps its old content; the others go on.
+  fs.fail_file_syncs = 1;
+  std::vector<Status> status =
+      WriteFilesAtomically(fs, std::vector<AtomicWrite>{{dir_ / "a" / "1.json", "new"},
+                                                        {dir_ / "a" / "2.json", "new"},
+                                                        {dir_ / "b" / "3.json", "new"}});
+  EXPECT_EQ(status[0].message(),
+            "cannot fsync " + (dir_ / "a" / "1.json.tmp").string() + ": Input/output error");
+  EXPECT_EQ(*ReadWholeFile(dir_ / "a" / "1.json", 100), "old");
+  EXPECT_FALSE(fs::exists(dir_ / "a" / "1.json.tmp"));
+  EXPECT_TRUE(status[1].ok() && status[2].ok());
+  EXPECT_EQ(*ReadWholeFile(dir_ / "a" / "2.json", 100), "new");
+
+  // The first directory's fsync fails: both files renamed into it report it
+  // (in place, not known durable), the file in the other directory does not.
+  fs.fail_dir_syncs = 1;
+  status = WriteFilesAtomically(fs, std::vector<AtomicWrite>{{dir_ / "a" / "1.json", "v3"},
+                                                             {dir_ / "b" / "3.json", "v3"},
+                                                             {dir_ / "a" / "2.json", "v3"}});
+  const std::string dir_error =
+      "cannot fsync directory " + (dir_ / "a").string() + ": Input/output error";
+  EXPECT_EQ(status[0].message(), dir_error);
+  EXPECT_EQ(status[2].message(), dir_error);
+  EXPECT_TRUE(status[1].ok()) << status[1].message();
+  EXPECT_EQ(*ReadWholeFile(dir_ / "b" / "3.json", 100), "v3");
+}
+
 }  // namespace
 }  // namespace s1c::files
