@@ -13,6 +13,12 @@ namespace {
 
 // Largest intake reply read (docs/security.md); an error page is far smaller.
 constexpr size_t kMaxIntakeResponseBytes = size_t{4} << 20;
+// How long a checkpoint commit may wait for others to share its group of
+// writes (state::GroupWriter), when others are coming. 1,000 consoles x 3
+// streams with a live row a second each: 24.6% of a core with no window,
+// 17.0% with 50 ms, 15.3% with 200 ms (and +20 MB RSS, +70 descriptors, as
+// more streams wait at once). A poll is late by this much at most.
+constexpr std::chrono::milliseconds kCommitGroupWindow{50};
 
 }  // namespace
 
@@ -80,7 +86,7 @@ std::optional<config::Config> LoadConfigOrLog(const std::string& path) {
 Runtime::Runtime(const config::Config& config, StopToken stop, const TransportWrapper& wrap,
                  TransferThread transfer_thread)
     : config_(config) {
-  store_ = std::make_unique<state::FileStateStore>(config.state_dir);
+  store_ = std::make_unique<state::FileStateStore>(config.state_dir, kCommitGroupWindow);
   dead_letter_ = std::make_unique<intake::DeadLetter>(std::filesystem::path(config.state_dir) /
                                                       "dead-letter.ndjson");
   consoles_.reserve(config.consoles.size());

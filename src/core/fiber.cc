@@ -9,11 +9,9 @@
 #include <unistd.h>
 
 #include <cstdint>
-#include <deque>
 #include <exception>
 #include <new>
 #include <optional>
-#include <thread>
 
 #if defined(__SANITIZE_ADDRESS__)
 #include <sanitizer/asan_interface.h>
@@ -184,73 +182,6 @@ bool SleepUntil(std::chrono::steady_clock::time_point deadline, const StopToken&
     host.Park(*self, deadline);
   }
   return false;
-}
-
-namespace {
-
-// The threads of OffThread: started on first use, never more than kThreads
-// (the daemon's thread count stays fixed), alive until the process exits.
-class BlockingPool {
- public:
-  static constexpr int kThreads = 4;
-
-  static BlockingPool& Get() {
-    // Leaked on purpose: its threads may still be parked in the queue wait
-    // while static destructors run at exit.
-    static BlockingPool* pool = new BlockingPool();
-    return *pool;
-  }
-
-  void Run(const std::function<void()>& fn) {
-    Event done;
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      if (threads_started_ < kThreads && idle_ == 0) {
-        ++threads_started_;
-        std::thread([this] { Work(); }).detach();
-      }
-      jobs_.push_back({&fn, &done});
-    }
-    cv_.notify_one();
-    done.Wait();
-  }
-
- private:
-  struct Job {
-    const std::function<void()>* fn;
-    Event* done;
-  };
-
-  void Work() {
-    std::unique_lock<std::mutex> lock(mu_);
-    while (true) {
-      ++idle_;
-      cv_.wait(lock, [this] { return !jobs_.empty(); });
-      --idle_;
-      const Job job = jobs_.front();
-      jobs_.pop_front();
-      lock.unlock();
-      (*job.fn)();
-      job.done->Set();
-      lock.lock();
-    }
-  }
-
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<Job> jobs_;
-  int threads_started_ = 0;
-  int idle_ = 0;
-};
-
-}  // namespace
-
-void OffThread(const std::function<void()>& fn) {
-  if (Fiber::Current() == nullptr) {
-    fn();
-    return;
-  }
-  BlockingPool::Get().Run(fn);
 }
 
 void Event::Set() {

@@ -4,7 +4,6 @@
 #include <nlohmann/json.hpp>
 #include <system_error>
 
-#include "s1c/core/fiber.h"
 #include "s1c/core/files.h"
 #include "s1c/core/iso_time.h"
 #include "s1c/core/text.h"
@@ -162,11 +161,12 @@ Result<Checkpoint> DecodeCheckpoint(std::string_view text, std::string_view sour
   }
 }
 
-FileStateStore::FileStateStore(std::filesystem::path dir)
-    : FileStateStore(std::move(dir), posix_fs_) {}
+FileStateStore::FileStateStore(std::filesystem::path dir, std::chrono::milliseconds gather)
+    : FileStateStore(std::move(dir), posix_fs_, gather) {}
 
-FileStateStore::FileStateStore(std::filesystem::path dir, files::FileSystem& fs)
-    : dir_(std::move(dir)), fs_(fs) {}
+FileStateStore::FileStateStore(std::filesystem::path dir, files::FileSystem& fs,
+                               std::chrono::milliseconds gather)
+    : dir_(std::move(dir)), fs_(fs), writer_(fs, clock_, "state directory", gather) {}
 
 std::filesystem::path FileStateStore::PathFor(std::string_view console,
                                               std::string_view name) const {
@@ -184,23 +184,12 @@ Status FileStateStore::Commit(std::string_view console, std::string_view name,
   S1C_RETURN_IF_ERROR(CheckNames(console, name));
   const fs::path path = PathFor(console, name);
   const std::string text = EncodeCheckpoint(cp, seen != nullptr ? seen->Encode() : std::string());
-  Status status;
-  // Off the calling fiber's thread (fiber::OffThread): an fsync takes
-  // milliseconds, and the fleet's other streams go on meanwhile.
-  fiber::OffThread([&] {
-    std::lock_guard<std::mutex> lock(LockFor(console, name));
-    status = fs_.MakePrivateDirs(path.parent_path(), "state directory");
-    if (status.ok()) status = files::WriteFileAtomically(fs_, path, text);
-    // Seen keys an older version kept apart are in this file now. Should the
-    // removal fail or be lost in a crash, the file's own keys still win.
-    if (status.ok()) (void)fs_.RemoveFile(LegacySeenPathFor(console, name), "seen-key file");
-  });
-  return status;
-}
-
-std::mutex& FileStateStore::LockFor(std::string_view console, std::string_view name) {
-  const std::hash<std::string_view> hash;
-  return stream_locks_[(hash(console) * 31 + hash(name)) % stream_locks_.size()];
+  S1C_RETURN_IF_ERROR(writer_.Write(path, text));
+  // Seen keys an older version kept apart are in this file now. Should the
+  // removal fail or be lost in a crash, the file's own keys still win. (An
+  // unlink of a file nearly always gone: a path lookup, not worth a thread.)
+  (void)fs_.RemoveFile(LegacySeenPathFor(console, name), "seen-key file");
+  return Status::Ok();
 }
 
 std::filesystem::path FileStateStore::LegacySeenPathFor(std::string_view console,
@@ -237,15 +226,20 @@ Status FileStateStore::Reset(std::string_view console, std::string_view name) {
   S1C_RETURN_IF_ERROR(CheckNames(console, name));
   const fs::path path = PathFor(console, name);
   const fs::path seen = LegacySeenPathFor(console, name);
-  std::lock_guard<std::mutex> lock(LockFor(console, name));
-  bool removed = false;
-  for (const fs::path& p : {path, files::TempPathFor(path), seen, files::TempPathFor(seen)}) {
-    Result<bool> gone = fs_.RemoveFile(p, "state file");
-    if (!gone.ok()) return gone.status();
-    removed = removed || *gone;
-  }
-  if (!removed) return Status::Ok();
-  return fs_.SyncDir(path.parent_path(), "directory");
+  Status status;
+  writer_.Exclusive([&] {
+    bool removed = false;
+    for (const fs::path& p : {path, files::TempPathFor(path), seen, files::TempPathFor(seen)}) {
+      Result<bool> gone = fs_.RemoveFile(p, "state file");
+      if (!gone.ok()) {
+        status = gone.status();
+        return;
+      }
+      removed = removed || *gone;
+    }
+    if (removed) status = fs_.SyncDir(path.parent_path(), "directory");
+  });
+  return status;
 }
 
 Result<StateListing> FileStateStore::List() {

@@ -97,12 +97,6 @@ class Fiber {
 // noticed at the deadline.
 bool SleepUntil(std::chrono::steady_clock::time_point deadline, const StopToken& stop);
 
-// Runs `fn` on one of a few threads kept for calls that block in the kernel
-// (an fsync takes milliseconds), parking the calling fiber until it
-// returns, so the fibers sharing its thread go on meanwhile. On a plain
-// thread, runs `fn` directly.
-void OffThread(const std::function<void()>& fn);
-
 // A one-shot signal: Set() from any thread; Wait() parks a fiber or blocks a
 // thread until it is set. Either side may destroy it once Wait() returned.
 class Event {

@@ -10,24 +10,28 @@
 // command that resets it), never a silent restart from scratch.
 #pragma once
 
-#include <array>
+#include <chrono>
 #include <filesystem>
-#include <memory>
-#include <mutex>
 
+#include "s1c/core/clock.h"
 #include "s1c/core/files.h"
+#include "s1c/state/group_writer.h"
 #include "s1c/state/state_store.h"
 
 namespace s1c::state {
 
-// Thread-safe.
+// Thread-safe. Commits are written in groups by a thread of the store's own
+// (GroupWriter): a commit gathered for `gather` waits that long at most for
+// others to share its group.
 class FileStateStore final : public StateStore {
  public:
   // On the real file system.
-  explicit FileStateStore(std::filesystem::path dir);
+  explicit FileStateStore(std::filesystem::path dir,
+                          std::chrono::milliseconds gather = std::chrono::milliseconds(0));
   // Every file step goes through `fs` (tests inject failures). `fs` must
   // outlive the store.
-  FileStateStore(std::filesystem::path dir, files::FileSystem& fs);
+  FileStateStore(std::filesystem::path dir, files::FileSystem& fs,
+                 std::chrono::milliseconds gather = std::chrono::milliseconds(0));
 
   Result<std::optional<Checkpoint>> Load(std::string_view console, std::string_view name) override;
   Status Commit(std::string_view console, std::string_view name, const Checkpoint& cp,
@@ -43,14 +47,11 @@ class FileStateStore final : public StateStore {
   std::filesystem::path LegacySeenPathFor(std::string_view console, std::string_view name) const;
 
  private:
-  // The lock of one stream's file: two commits of the same file would share
-  // its temp file, while different streams write in parallel.
-  std::mutex& LockFor(std::string_view console, std::string_view name);
-
   files::PosixFileSystem posix_fs_;  // fs_ unless the caller passed one.
+  SystemClock clock_;
   std::filesystem::path dir_;
   files::FileSystem& fs_;
-  std::array<std::mutex, 64> stream_locks_;
+  GroupWriter writer_;  // Last: its thread stops before fs_ goes.
 };
 
 // Serialisation, exposed for tests and fuzzing. `source` names the file in

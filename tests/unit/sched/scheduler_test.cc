@@ -1,9 +1,11 @@
 #include "s1c/sched/scheduler.h"
 
 #include <gtest/gtest.h>
+#include <stdlib.h>
 
 #include <atomic>
 #include <condition_variable>
+#include <filesystem>
 #include <map>
 #include <mutex>
 #include <string>
@@ -11,8 +13,10 @@
 #include <vector>
 
 #include "fake_clock.h"
+#include "faulty_file_system.h"
 #include "s1c/core/fiber.h"
 #include "s1c/core/io_loop.h"
+#include "s1c/state/group_writer.h"
 
 namespace s1c::sched {
 namespace {
@@ -323,20 +327,28 @@ TEST(SchedulerTest, AStalledTaskDoesNotDelayTheOthers) {
   EXPECT_TRUE(running.Stop());
 }
 
-TEST(SchedulerTest, ACallBlockingOffThreadLetsTheOtherFibersRun) {
-  // "fsync" blocks its thread until "other" has run: only possible if the
-  // blocking call runs off the scheduler's thread while its fiber parks.
+TEST(SchedulerTest, AStateWriteParksItsFiberSoTheOtherFibersRun) {
+  // The write of "commit" blocks the writer's thread until "other" has run:
+  // only possible if the write runs off the scheduler's thread while the
+  // fiber that asked for it parks.
   FakeClock clock;
   Scheduler s(clock);
   std::mutex mu;
   std::condition_variable cv;
   bool other_ran = false;
   std::atomic<int> finished{0};
-  s.Add("fsync", [&](const StopToken&) {
-    fiber::OffThread([&] {
-      std::unique_lock<std::mutex> lock(mu);
-      if (cv.wait_for(lock, kSafetyLimit, [&] { return other_ran; })) ++finished;
-    });
+  testing::FaultyFileSystem fs;
+  fs.on_make_dirs = [&] {
+    std::unique_lock<std::mutex> lock(mu);
+    (void)cv.wait_for(lock, kSafetyLimit, [&] { return other_ran; });
+  };
+  char dir[] = "/tmp/s1c-scheduler-test-XXXXXX";
+  ASSERT_NE(::mkdtemp(dir), nullptr);
+  state::GroupWriter writer(fs, clock, "state directory", milliseconds(0));
+  s.Add("commit", [&](const StopToken&) {
+    const Status written = writer.Write(std::filesystem::path(dir) / "c" / "a.json", "{}");
+    std::lock_guard<std::mutex> lock(mu);
+    if (written.ok() && other_ran) ++finished;
     return milliseconds(3600 * 1000);
   });
   s.Add("other", [&](const StopToken&) {
@@ -350,9 +362,10 @@ TEST(SchedulerTest, ACallBlockingOffThreadLetsTheOtherFibersRun) {
   const auto start = clock.MonotonicNow();
   Running running(s, clock);
   ASSERT_TRUE(clock.AwaitWaiter(start + std::chrono::hours(1)));
-  // Both back in the queue; the blocked call ended once "other" ran.
-  ASSERT_TRUE(WaitForValue(finished, 1));
+  // Both back in the queue; the write ended once "other" ran.
+  EXPECT_TRUE(WaitForValue(finished, 1));
   EXPECT_TRUE(running.Stop());
+  std::filesystem::remove_all(dir);
 }
 
 TEST(SchedulerTest, AFiberSleepsOnTheSchedulersClock) {
