@@ -445,8 +445,13 @@ awk -v t0="$t0" -v t1="$t1" -v w0="$w0" -v w1="$w1" -v hz="$hz" -v rss="$rss" -v
     printf "steady-state CPU: %.2f s over %.1f s wall = %.2f%% of one core; peak RSS %.1f MB\n",
       cpu, w1 - w0, 100 * cpu / (w1 - w0), rss / 1024
     printf "peak threads %d, peak open descriptors %d (sampled once a second)\n", threads, fds
-    printf "worst gap between two deliveries of one stream: %.2f s = interval + %.2f s (%s)\n",
-      worst, worst - iv, worst_key
+    if (rate * iv < 1)
+      print "worst gap between two deliveries of one stream: not measured (fewer live rows than polls: a gap spans polls that found nothing; keep live rate x interval >= 1)"
+    else if (gaps == 0)
+      print "worst gap between two deliveries of one stream: not measured (no stream delivered twice after the warm-up)"
+    else
+      printf "worst gap between two deliveries of one stream: %.2f s = interval + %.2f s (%s)\n",
+        worst, worst - iv, worst_key
     printf "delivered %d of %d live events (%s); log: %d warning/error lines, %d \"Too many open files\"\n",
       received, expected, received == expected ? "all, once" : (received > expected ? "DUPLICATES" : "INCOMPLETE"),
       errors, emfile
