@@ -1,6 +1,7 @@
 #include "s1c/state/group_writer.h"
 
 #include <algorithm>
+#include <utility>
 #include <vector>
 
 #include "s1c/core/fiber.h"

@@ -17,8 +17,10 @@
 #include <functional>
 #include <mutex>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <thread>
+#include <vector>
 
 #include "s1c/core/clock.h"
 #include "s1c/core/files.h"
