@@ -192,7 +192,6 @@ std::vector<Status> WriteFilesAtomically(FileSystem& fs, std::span<const AtomicW
   std::vector<Status> status(writes.size());
   std::vector<std::unique_ptr<WritableFile>> files(writes.size());
   std::vector<std::filesystem::path> temps(writes.size());
-  std::vector<bool> created(writes.size());
   for (size_t i = 0; i < writes.size(); ++i) {
     temps[i] = TempPathFor(writes[i].path);
     Result<std::unique_ptr<WritableFile>> file = fs.NewWritableFile(temps[i]);
@@ -200,7 +199,6 @@ std::vector<Status> WriteFilesAtomically(FileSystem& fs, std::span<const AtomicW
       status[i] = file.status();
       continue;
     }
-    created[i] = true;
     files[i] = std::move(file).value();
     status[i] = files[i]->Append(writes[i].data);
     if (status[i].ok()) files[i]->StartSync();
@@ -212,14 +210,13 @@ std::vector<Status> WriteFilesAtomically(FileSystem& fs, std::span<const AtomicW
     if (status[i].ok()) status[i] = files[i]->Sync();
     const Status closed = files[i]->Close();
     if (status[i].ok()) status[i] = closed;
-    files[i].reset();
   }
   std::vector<std::filesystem::path> renamed_into;
   for (size_t i = 0; i < writes.size(); ++i) {
     if (status[i].ok()) status[i] = fs.RenameFile(temps[i], writes[i].path);
     if (!status[i].ok()) {
       // The error worth reporting is the first one.
-      if (created[i]) (void)fs.RemoveFile(temps[i], "temp file");
+      if (files[i] != nullptr) (void)fs.RemoveFile(temps[i], "temp file");
       continue;
     }
     const std::filesystem::path dir = writes[i].path.parent_path();
