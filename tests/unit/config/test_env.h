@@ -12,21 +12,14 @@
 #include <optional>
 #include <string>
 
+#include "temp_dir.h"
+
 namespace s1c::config::testing_support {
 
-// A fresh directory under ::testing::TempDir(), removed at destruction.
+// s1c::testing::TempDir with paths as strings and a file writer.
 class TempDir {
  public:
-  TempDir() {
-    std::string tmpl = ::testing::TempDir() + "/s1c_config_XXXXXX";
-    char* made = ::mkdtemp(tmpl.data());
-    EXPECT_NE(made, nullptr);
-    path_ = std::filesystem::path(tmpl).lexically_normal().string();
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
+  TempDir() : path_(dir_.path().string()) {}
   const std::string& path() const { return path_; }
   std::string Join(const std::string& name) const { return path_ + "/" + name; }
 
@@ -40,6 +33,7 @@ class TempDir {
   }
 
  private:
+  s1c::testing::TempDir dir_{"s1c_config"};
   std::string path_;
 };
 

@@ -10,6 +10,7 @@
 #include <fstream>
 
 #include "faulty_file_system.h"
+#include "temp_dir.h"
 
 namespace s1c::files {
 namespace {
@@ -18,14 +19,9 @@ namespace fs = std::filesystem;
 
 class FilesTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/s1c-files-test-XXXXXX";
-    ASSERT_NE(::mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
-  }
-  void TearDown() override { fs::remove_all(dir_); }
   void Write(const fs::path& p, const std::string& text) { std::ofstream(p) << text; }
-  fs::path dir_;
+  s1c::testing::TempDir temp_{"s1c-files-test"};
+  const fs::path dir_ = temp_.path();
 };
 
 TEST_F(FilesTest, MakesMissingParentsPrivateAndLeavesExistingOnesAlone) {

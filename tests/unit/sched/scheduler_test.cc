@@ -1,11 +1,9 @@
 #include "s1c/sched/scheduler.h"
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <atomic>
 #include <condition_variable>
-#include <filesystem>
 #include <map>
 #include <mutex>
 #include <string>
@@ -17,6 +15,7 @@
 #include "s1c/core/fiber.h"
 #include "s1c/core/io_loop.h"
 #include "s1c/state/group_writer.h"
+#include "temp_dir.h"
 
 namespace s1c::sched {
 namespace {
@@ -342,11 +341,10 @@ TEST(SchedulerTest, AStateWriteParksItsFiberSoTheOtherFibersRun) {
     std::unique_lock<std::mutex> lock(mu);
     (void)cv.wait_for(lock, kSafetyLimit, [&] { return other_ran; });
   };
-  char dir[] = "/tmp/s1c-scheduler-test-XXXXXX";
-  ASSERT_NE(::mkdtemp(dir), nullptr);
+  const testing::TempDir dir("s1c-scheduler-test");
   state::GroupWriter writer(fs, clock, "state directory", milliseconds(0));
   s.Add("commit", [&](const StopToken&) {
-    const Status written = writer.Write(std::filesystem::path(dir) / "c" / "a.json", "{}");
+    const Status written = writer.Write(dir.path() / "c" / "a.json", "{}");
     std::lock_guard<std::mutex> lock(mu);
     if (written.ok() && other_ran) ++finished;
     return milliseconds(3600 * 1000);
@@ -365,7 +363,6 @@ TEST(SchedulerTest, AStateWriteParksItsFiberSoTheOtherFibersRun) {
   // Both back in the queue; the write ended once "other" ran.
   EXPECT_TRUE(WaitForValue(finished, 1));
   EXPECT_TRUE(running.Stop());
-  std::filesystem::remove_all(dir);
 }
 
 TEST(SchedulerTest, AFiberSleepsOnTheSchedulersClock) {

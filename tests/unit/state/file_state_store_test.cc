@@ -12,6 +12,7 @@
 #include <set>
 
 #include "faulty_file_system.h"
+#include "temp_dir.h"
 
 namespace s1c::state {
 namespace {
@@ -57,19 +58,9 @@ std::set<std::string> FilesIn(const fs::path& dir) {
 
 class FileStateStoreTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    std::string tmpl = (fs::path(::testing::TempDir()) / "s1c-state-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
-    root_ = tmpl;
-    dir_ = root_ / "state";  // Not created: the store makes it.
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(root_, ec);
-  }
-
-  fs::path root_;
-  fs::path dir_;
+  s1c::testing::TempDir temp_{"s1c-state"};
+  const fs::path root_ = temp_.path();
+  const fs::path dir_ = root_ / "state";  // Not created: the store makes it.
 };
 
 TEST_F(FileStateStoreTest, MissingCheckpointIsNullopt) {

@@ -4,7 +4,6 @@
 #include "s1c/state/group_writer.h"
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <condition_variable>
 #include <fstream>
@@ -14,6 +13,7 @@
 
 #include "fake_clock.h"
 #include "faulty_file_system.h"
+#include "temp_dir.h"
 
 namespace s1c::state {
 namespace {
@@ -48,17 +48,12 @@ class Gate {
 
 class GroupWriterTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/s1c-group-writer-test-XXXXXX";
-    ASSERT_NE(::mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
-  }
-  void TearDown() override { fs::remove_all(dir_); }
   static std::string Read(const fs::path& p) {
     std::ifstream in(p);
     return std::string(std::istreambuf_iterator<char>(in), {});
   }
-  fs::path dir_;
+  s1c::testing::TempDir temp_{"s1c-group-writer-test"};
+  const fs::path dir_ = temp_.path();
   s1c::testing::FaultyFileSystem fs_;
   s1c::testing::FakeClock clock_;
 };
