@@ -1,8 +1,9 @@
 #include "json_scan.h"
 
 #include <array>
-#include <cstring>
 #include <limits>
+
+#include "utf8.h"
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -68,34 +69,6 @@ int HexValue(unsigned char c) {
 }
 
 bool IsDigit(unsigned char c) { return c >= '0' && c <= '9'; }
-
-// Length of the well-formed UTF-8 sequence at [p, end) (Unicode table 3-7:
-// no overlongs, no surrogates, nothing above U+10FFFF), or 0 if there is none
-// (ill-formed, or cut by `end`).
-int Utf8Length(const unsigned char* p, const unsigned char* end) {
-  const unsigned char c = p[0];
-  int len;
-  unsigned char lo = 0x80, hi = 0xBF;  // Range of the second byte.
-  if (c >= 0xC2 && c <= 0xDF) {
-    len = 2;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    len = 3;
-    if (c == 0xE0) lo = 0xA0;
-    if (c == 0xED) hi = 0x9F;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    len = 4;
-    if (c == 0xF0) lo = 0x90;
-    if (c == 0xF4) hi = 0x8F;
-  } else {
-    return 0;
-  }
-  for (int i = 1; i < len; ++i) {
-    if (p + i >= end) return 0;
-    const unsigned char b = p[i];
-    if (i == 1 ? (b < lo || b > hi) : (b < 0x80 || b > 0xBF)) return 0;
-  }
-  return len;
-}
 
 void AppendUtf8(uint32_t cp, std::string* out) {
   if (cp < 0x80) {
@@ -283,30 +256,10 @@ bool Scanner::ScanString(std::string_view* content, bool* has_escapes) {
 
 bool Scanner::CheckUtf8(const unsigned char* content_begin) {
   // [content_begin, p_) is the string's content, p_ its closing quote, which
-  // cannot continue a sequence: one cut by it is ill-formed. ASCII is passed
-  // 8 bytes at a time, to the next byte >= 0x80.
-  constexpr uint64_t kHighBits = 0x8080808080808080;
-  for (const unsigned char* q = content_begin; q < p_;) {
-    if (p_ - q >= 8) {
-      uint64_t word;
-      std::memcpy(&word, q, 8);
-      if ((word & kHighBits) == 0) {
-        q += 8;
-        continue;
-      }
-      q += __builtin_ctzll(word & kHighBits) / 8;
-    } else if (*q < 0x80) {
-      ++q;
-      continue;
-    }
-    const int len = Utf8Length(q, p_);
-    if (len == 0) {
-      p_ = q;
-      return Fail("invalid UTF-8 in a string");
-    }
-    q += len;
-  }
-  return true;
+  // cannot continue a sequence: one cut by it is ill-formed.
+  if (utf8::IsWellFormed(content_begin, p_)) return true;
+  p_ = utf8::FirstIllFormed(content_begin, p_);
+  return Fail("invalid UTF-8 in a string");
 }
 
 bool Scanner::ScanNumber() {
