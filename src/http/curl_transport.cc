@@ -11,19 +11,28 @@
 // a fiber::Event: on a fiber only that fiber waits, so a console that takes
 // 45 s to answer holds no thread.
 //
-// The loop wakes at least every 100 ms while transfers run, to end those
-// whose stop was requested: libcurl itself calls the progress callback only
-// about once a second when a server is silent, too slow for the "stop
-// within ~100 ms" promise in curl_transport.h.
+// The loop polls the sockets libcurl asks it to watch and tells libcurl
+// which are ready (curl_multi_socket_action): libcurl then reads without
+// polling each socket again itself, and TLS can read several records at a
+// time (see OnSslContext and HandOverBufferedTls). It wakes at least every
+// 100 ms while transfers run, to end those whose stop was requested:
+// libcurl itself calls the progress callback only about once a second when
+// a server is silent, too slow for the "stop within ~100 ms" promise in
+// curl_transport.h.
 
 #include "s1c/http/curl_transport.h"
 
 #include <curl/curl.h>
 #include <isa-l/igzip_lib.h>
+#include <openssl/ssl.h>
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <bit>
+#include <chrono>
 #include <cstdint>
 #include <cstdlib>
 #include <mutex>
@@ -114,6 +123,11 @@ constexpr size_t kMaxIdleEasyHandles = 16;
 constexpr int kStopCheckMs = 100;
 // The loop's wait when nothing runs: a new transfer wakes it at once.
 constexpr int kIdleWaitMs = 60000;
+
+// How much a TLS connection reads from its socket at a time: about four
+// full records, so a page arrives in a quarter of the reads (and one poll
+// per read, not per record).
+constexpr int kTlsReadAheadBytes = 64 * 1024;
 
 // The least room a gzip body is inflated into at a time, when the body's
 // buffer has no more spare capacity than that.
@@ -303,6 +317,18 @@ int OnProgress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
   return 0;
 }
 
+// Called by libcurl for each new TLS connection (its own SSL_CTX). Reads
+// ahead (see kTlsReadAheadBytes); CurlLoop hands libcurl the records left
+// in the buffer. Buffers are freed while empty, so idle connections hold
+// none (as many as the consoles, and the cache keeps them open).
+CURLcode OnSslContext(CURL*, void* ssl_ctx, void*) {
+  auto* ctx = static_cast<SSL_CTX*>(ssl_ctx);
+  SSL_CTX_set_read_ahead(ctx, 1);
+  SSL_CTX_set_default_read_buffer_len(ctx, kTlsReadAheadBytes);
+  SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
+  return CURLE_OK;
+}
+
 // Collects the first failing curl_easy_setopt so option setting reads as a
 // list instead of a ladder of ifs.
 class OptionSetter {
@@ -334,9 +360,16 @@ struct Job {
 
 class CurlLoop final : public IoLoop {
  public:
-  explicit CurlLoop(CurlLoopOptions options) : multi_(curl_multi_init()) {
-    if (multi_ != nullptr && options.max_idle_connections > 0) {
-      curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, options.max_idle_connections);
+  explicit CurlLoop(CurlLoopOptions options)
+      : multi_(curl_multi_init()), wake_fd_(eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {
+    if (multi_ != nullptr) {
+      if (options.max_idle_connections > 0) {
+        curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, options.max_idle_connections);
+      }
+      curl_multi_setopt(multi_, CURLMOPT_SOCKETFUNCTION, &CurlLoop::OnSocket);
+      curl_multi_setopt(multi_, CURLMOPT_SOCKETDATA, static_cast<void*>(this));
+      curl_multi_setopt(multi_, CURLMOPT_TIMERFUNCTION, &CurlLoop::OnTimer);
+      curl_multi_setopt(multi_, CURLMOPT_TIMERDATA, static_cast<void*>(this));
     }
     if (options.own_thread) thread_ = std::thread([this] { Loop(); });
   }
@@ -349,11 +382,12 @@ class CurlLoop final : public IoLoop {
       quit_ = true;
     }
     if (thread_.joinable()) {
-      if (multi_ != nullptr) curl_multi_wakeup(multi_);
+      WakeDriver();
       thread_.join();
     }
     for (CURL* easy : idle_easy_.TakeAll()) curl_easy_cleanup(easy);
     if (multi_ != nullptr) curl_multi_cleanup(multi_);
+    if (wake_fd_ >= 0) close(wake_fd_);
   }
 
   CURL* AcquireEasy() {
@@ -369,7 +403,7 @@ class CurlLoop final : public IoLoop {
 
   // Runs `job` on the loop and waits for it to end.
   void Perform(Job& job) {
-    if (multi_ == nullptr) {
+    if (!Usable()) {
       job.multi_error = CURLM_OUT_OF_MEMORY;
       return;
     }
@@ -384,26 +418,14 @@ class CurlLoop final : public IoLoop {
   // IoLoop, for a loop made without a thread of its own.
   void RunFor(std::chrono::milliseconds max_wait) override {
     driver_.store(std::this_thread::get_id(), std::memory_order_relaxed);
-    if (max_wait.count() <= 0) {
-      Step(/*always_perform=*/true);
-      return;
-    }
-    // Nothing moved on the sockets since the last Step unless transfers
-    // were added: then only the poll tells what to do.
-    if (Step(/*always_perform=*/false)) return;
-    const int timeout =
-        static_cast<int>(active_.empty() ? std::min<int64_t>(max_wait.count(), INT32_MAX)
-                                         : std::min<int64_t>(max_wait.count(), kStopCheckMs));
-    if (multi_ != nullptr) curl_multi_poll(multi_, nullptr, 0, timeout, nullptr);
-    Step(/*always_perform=*/true);
+    Step(static_cast<int>(std::clamp<int64_t>(max_wait.count(), 0, INT32_MAX)));
   }
 
   void Wake() override {
-    // The driving thread is not in curl_multi_poll while it runs this: it
-    // looks at the loop again before it next waits.
-    if (multi_ == nullptr || std::this_thread::get_id() == driver_.load(std::memory_order_relaxed))
-      return;
-    curl_multi_wakeup(multi_);
+    // The driving thread is not in poll while it runs this: it looks at the
+    // loop again before it next waits.
+    if (std::this_thread::get_id() == driver_.load(std::memory_order_relaxed)) return;
+    WakeDriver();
   }
 
   bool HasWork() override {
@@ -413,48 +435,76 @@ class CurlLoop final : public IoLoop {
   }
 
  private:
+  // What libcurl asked to watch on one socket (CURLMOPT_SOCKETFUNCTION).
+  struct Watch {
+    short events = 0;
+    CURL* easy = nullptr;  // The transfer the socket was last set up for.
+  };
+
+  bool Usable() const { return multi_ != nullptr && wake_fd_ >= 0; }
+
+  void WakeDriver() {
+    if (wake_fd_ < 0) return;
+    const uint64_t one = 1;
+    // A full counter already wakes the driver: nothing to do on EAGAIN.
+    [[maybe_unused]] const ssize_t n = write(wake_fd_, &one, sizeof one);
+  }
+
+  static int OnSocket(CURL* easy, curl_socket_t fd, int what, void* self, void*) {
+    auto& sockets = static_cast<CurlLoop*>(self)->sockets_;
+    if (what == CURL_POLL_REMOVE) {
+      sockets.erase(fd);
+      return 0;
+    }
+    short events = 0;
+    if (what == CURL_POLL_IN || what == CURL_POLL_INOUT) events |= POLLIN;
+    if (what == CURL_POLL_OUT || what == CURL_POLL_INOUT) events |= POLLOUT;
+    sockets[fd] = Watch{events, easy};
+    return 0;
+  }
+
+  static int OnTimer(CURLM*, long timeout_ms, void* self) {
+    auto* loop = static_cast<CurlLoop*>(self);
+    if (timeout_ms < 0) {
+      loop->timer_.reset();
+    } else {
+      loop->timer_ = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    }
+    return 0;
+  }
+
   // The loop's own thread, when it has one.
   void Loop() {
     driver_.store(std::this_thread::get_id(), std::memory_order_relaxed);
-    if (multi_ == nullptr) return;
+    if (!Usable()) return;
     while (true) {
       {
         std::lock_guard<std::mutex> lock(mu_);
         if (quit_ && submitted_.empty() && active_.empty()) return;
       }
-      Step(/*always_perform=*/true);
-      curl_multi_poll(multi_, nullptr, 0, active_.empty() ? kIdleWaitMs : kStopCheckMs, nullptr);
+      Step(kIdleWaitMs);
     }
   }
 
-  // Starts the transfers submitted, moves every transfer on as far as its
-  // sockets allow (if some were started or `always_perform`), and ends
-  // those done or stopped. Returns whether any ended.
-  bool Step(bool always_perform) {
-    if (multi_ == nullptr) return false;
-    bool ended = false;
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      added_.swap(submitted_);
-    }
-    for (Job* job : added_) {
-      const CURLMcode mc = curl_multi_add_handle(multi_, job->easy);
-      if (mc != CURLM_OK) {
-        job->multi_error = mc;
-        job->done.Set();
-        ended = true;
-        continue;
-      }
-      active_.emplace(job->easy, job);
-    }
-    const bool started = !added_.empty();
-    added_.clear();
-    if (active_.empty()) return ended;
+  // Starts the transfers submitted, waits up to `max_wait_ms` (less while
+  // transfers run, or when libcurl's timer says so) for their sockets,
+  // hands libcurl what happened, and ends the transfers done or stopped.
+  void Step(int max_wait_ms) {
+    if (!Usable()) return;
+    // A transfer that could not start has ended: its caller may be ready.
+    const bool start_failed = StartSubmitted();
+    WaitForSockets(start_failed ? 0 : max_wait_ms);
     CURLMcode mc = CURLM_OK;
-    if (always_perform || started) {
+    for (const auto& [fd, bits] : ready_) {
       int running = 0;
-      mc = curl_multi_perform(multi_, &running);
+      if (mc == CURLM_OK) mc = curl_multi_socket_action(multi_, fd, bits, &running);
     }
+    if (mc == CURLM_OK && timer_ && *timer_ <= std::chrono::steady_clock::now()) {
+      timer_.reset();
+      int running = 0;
+      mc = curl_multi_socket_action(multi_, CURL_SOCKET_TIMEOUT, 0, &running);
+    }
+    if (mc == CURLM_OK) mc = HandOverBufferedTls();
     int queued = 0;
     while (CURLMsg* msg = curl_multi_info_read(multi_, &queued)) {
       if (msg->msg != CURLMSG_DONE) continue;
@@ -463,7 +513,6 @@ class CurlLoop final : public IoLoop {
       it->second->result = msg->data.result;
       it->second->finished = true;
       End(it);
-      ended = true;
     }
     // Transfers whose stop was requested, and all of them if the multi
     // handle itself failed, end now. Removing an unfinished transfer
@@ -479,9 +528,101 @@ class CurlLoop final : public IoLoop {
         continue;
       }
       it = End(it);
-      ended = true;
     }
-    return ended;
+  }
+
+  // Hands the submitted transfers to libcurl, which then sets its timer to
+  // start them at once. Returns whether any failed to start (and ended).
+  bool StartSubmitted() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      added_.swap(submitted_);
+    }
+    bool failed = false;
+    for (Job* job : added_) {
+      const CURLMcode mc = curl_multi_add_handle(multi_, job->easy);
+      if (mc != CURLM_OK) {
+        job->multi_error = mc;
+        job->done.Set();
+        failed = true;
+        continue;
+      }
+      active_.emplace(job->easy, job);
+    }
+    added_.clear();
+    return failed;
+  }
+
+  // Fills ready_ with the sockets poll found ready (and drains the wake fd).
+  void WaitForSockets(int max_wait_ms) {
+    int timeout = max_wait_ms;
+    if (!active_.empty()) timeout = std::min(timeout, kStopCheckMs);
+    if (timer_) {
+      const auto left =
+          std::chrono::ceil<std::chrono::milliseconds>(*timer_ - std::chrono::steady_clock::now());
+      timeout = static_cast<int>(std::clamp<int64_t>(left.count(), 0, timeout));
+    }
+    polls_.clear();
+    polls_.push_back(pollfd{wake_fd_, POLLIN, 0});
+    for (const auto& [fd, watch] : sockets_) polls_.push_back(pollfd{fd, watch.events, 0});
+    ready_.clear();
+    if (poll(polls_.data(), polls_.size(), timeout) > 0) {
+      if (polls_[0].revents != 0) {
+        uint64_t count = 0;
+        [[maybe_unused]] const ssize_t n = read(wake_fd_, &count, sizeof count);
+      }
+      for (size_t i = 1; i < polls_.size(); ++i) {
+        const short revents = polls_[i].revents;
+        if (revents == 0) continue;
+        int bits = 0;
+        if ((revents & (POLLIN | POLLHUP)) != 0) bits |= CURL_CSELECT_IN;
+        if ((revents & POLLOUT) != 0) bits |= CURL_CSELECT_OUT;
+        if ((revents & (POLLERR | POLLNVAL)) != 0) bits |= CURL_CSELECT_ERR;
+        ready_.emplace_back(polls_[i].fd, bits);
+      }
+    }
+  }
+
+  // TLS reads ahead (see OnSslContext), so records can wait in a
+  // connection's TLS buffer while its socket has nothing more to read: poll
+  // would not report them, and libcurl reads one record per call. Hands
+  // libcurl such records until none is left, without a poll per record.
+  // Every running transfer's socket is looked at, not only those poll
+  // reported: libcurl also reads when its timer runs a transfer. A transfer
+  // that takes nothing from a hand-over gets no more, so one that stopped
+  // reading cannot make the loop spin: it is tried again when the loop next
+  // wakes.
+  CURLMcode HandOverBufferedTls() {
+    CURLMcode mc = CURLM_OK;
+    watched_.clear();
+    for (const auto& [fd, watch] : sockets_) watched_.push_back(fd);
+    // socket_action may change sockets_: hence the copy.
+    for (const curl_socket_t fd : watched_) {
+      while (mc == CURLM_OK) {
+        const auto watch = sockets_.find(fd);
+        if (watch == sockets_.end() || !active_.contains(watch->second.easy)) break;
+        CURL* easy = watch->second.easy;
+        const curl_tlssessioninfo* tls = nullptr;
+        if (curl_easy_getinfo(easy, CURLINFO_TLS_SSL_PTR, &tls) != CURLE_OK || tls == nullptr ||
+            tls->backend != CURLSSLBACKEND_OPENSSL || tls->internals == nullptr ||
+            SSL_has_pending(static_cast<SSL*>(tls->internals)) == 0) {
+          break;
+        }
+        const curl_off_t before = BytesReceived(easy);
+        int running = 0;
+        mc = curl_multi_socket_action(multi_, fd, CURL_CSELECT_IN, &running);
+        if (BytesReceived(easy) == before) break;
+      }
+    }
+    return mc;
+  }
+
+  static curl_off_t BytesReceived(CURL* easy) {
+    curl_off_t body = 0;
+    long headers = 0;
+    curl_easy_getinfo(easy, CURLINFO_SIZE_DOWNLOAD_T, &body);
+    curl_easy_getinfo(easy, CURLINFO_HEADER_SIZE, &headers);
+    return body + headers;
   }
 
   using Active = std::unordered_map<CURL*, Job*>;
@@ -494,6 +635,8 @@ class CurlLoop final : public IoLoop {
   }
 
   CURLM* const multi_;
+  // Written to wake the driving thread from poll (Wake, new transfers).
+  const int wake_fd_;
   std::thread thread_;  // Only with options.own_thread.
   // The thread that runs the loop: its own, or the host's that calls RunFor.
   std::atomic<std::thread::id> driver_{};
@@ -504,6 +647,11 @@ class CurlLoop final : public IoLoop {
   // The driving thread's only.
   std::vector<Job*> added_;
   Active active_;
+  std::unordered_map<curl_socket_t, Watch> sockets_;
+  std::optional<std::chrono::steady_clock::time_point> timer_;  // libcurl's.
+  std::vector<pollfd> polls_;
+  std::vector<std::pair<curl_socket_t, int>> ready_;  // Socket, CURL_CSELECT_* bits.
+  std::vector<curl_socket_t> watched_;
 };
 
 IoLoop& AsIoLoop(CurlLoop& loop) { return loop; }
@@ -587,6 +735,7 @@ class CurlTransport final : public HttpTransport {
     o.Set(CURLOPT_SSL_VERIFYPEER, 1L);
     o.Set(CURLOPT_SSL_VERIFYHOST, 2L);
     o.Set(CURLOPT_SSLVERSION, static_cast<long>(CURL_SSLVERSION_TLSv1_2));
+    o.Set(CURLOPT_SSL_CTX_FUNCTION, &OnSslContext);
     if (!options_.ca_file.empty()) o.Set(CURLOPT_CAINFO, options_.ca_file.c_str());
     if (!options_.proxy.empty()) o.Set(CURLOPT_PROXY, options_.proxy.c_str());
     o.Set(CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L);

@@ -582,6 +582,9 @@ class CurlTransportTlsTest : public ::testing::Test {
     server_->Get("/tls", [](const httplib::Request&, httplib::Response& res) {
       res.set_content("secure", "text/plain");
     });
+    server_->Get("/large", [this](const httplib::Request&, httplib::Response& res) {
+      res.set_content(large_body_, "application/octet-stream");
+    });
     serving_ = std::make_unique<Serving>(*server_);
   }
   void TearDown() override {
@@ -589,8 +592,8 @@ class CurlTransportTlsTest : public ::testing::Test {
     server_.reset();
     std::filesystem::remove_all(dir_);
   }
-  std::string Url() const {
-    return "https://127.0.0.1:" + std::to_string(serving_->port()) + "/tls";
+  std::string Url(const std::string& path = "/tls") const {
+    return "https://127.0.0.1:" + std::to_string(serving_->port()) + path;
   }
 
   std::filesystem::path dir_;
@@ -598,6 +601,13 @@ class CurlTransportTlsTest : public ::testing::Test {
   TestCert cert_;
   std::unique_ptr<httplib::SSLServer> server_;
   std::unique_ptr<Serving> serving_;
+  // Sixteen full TLS records and a part, in bytes that differ from their
+  // neighbours so a record lost or read twice shows.
+  const std::string large_body_ = [] {
+    std::string body(256 * 1024 + 123, '\0');
+    for (size_t i = 0; i < body.size(); ++i) body[i] = static_cast<char>((i * 7919) >> 8);
+    return body;
+  }();
 };
 
 TEST_F(CurlTransportTlsTest, UntrustedCertificateFailsClearly) {
@@ -621,6 +631,27 @@ TEST_F(CurlTransportTlsTest, PrivateCaFileIsTrusted) {
   auto reply = t->Send(r);
   ASSERT_TRUE(reply.ok()) << reply.status().ToString();
   EXPECT_EQ(reply->body, "secure");
+}
+
+// The client reads several TLS records from the socket at a time. The
+// server sends each body at once and then keeps the connection open, silent,
+// for 5 s (cpp-httplib's keep-alive timeout): records the client left in its
+// TLS buffer once the socket is drained would only be read when that close
+// wakes it, after the requests' 3 s timeout. Each request takes a few ms.
+TEST_F(CurlTransportTlsTest, RecordsBufferedByTlsAreReadWithoutWaitingForTheSocket) {
+  CurlOptions options;
+  options.ca_file = ca_file_.string();
+  auto t = MakeCurlTransport(options, StopToken());
+  for (int i = 0; i < 3; ++i) {
+    Request r;
+    r.url = Url("/large");
+    r.timeout = std::chrono::seconds(3);
+    auto reply = t->Send(r);
+    ASSERT_TRUE(reply.ok()) << "request " << i << ": " << reply.status().ToString();
+    EXPECT_EQ(reply->status, 200);
+    EXPECT_TRUE(reply->body == large_body_)
+        << "request " << i << ": " << reply->body.size() << " bytes";
+  }
 }
 
 TEST_F(CurlTransportTlsTest, MissingCaFileNamesTheOption) {
