@@ -12,13 +12,12 @@
 // 45 s to answer holds no thread.
 //
 // The loop polls the sockets libcurl asks it to watch and tells libcurl
-// which are ready (curl_multi_socket_action): libcurl then reads without
-// polling each socket again itself, and TLS can read several records at a
-// time (see OnSslContext and HandOverBufferedTls). It wakes at least every
-// 100 ms while transfers run, to end those whose stop was requested:
-// libcurl itself calls the progress callback only about once a second when
-// a server is silent, too slow for the "stop within ~100 ms" promise in
-// curl_transport.h.
+// which are ready (curl_multi_socket_action), so TLS can read several
+// records from the socket at a time (see OnSslContext and
+// HandOverBufferedTls). It wakes at least every 100 ms while transfers run,
+// to end those whose stop was requested: libcurl itself calls the progress
+// callback only about once a second when a server is silent, too slow for
+// the "stop within ~100 ms" promise in curl_transport.h.
 
 #include "s1c/http/curl_transport.h"
 
@@ -125,8 +124,8 @@ constexpr int kStopCheckMs = 100;
 constexpr int kIdleWaitMs = 60000;
 
 // How much a TLS connection reads from its socket at a time: about four
-// full records, so a page arrives in a quarter of the reads (and one poll
-// per read, not per record).
+// full records, so a page arrives in a quarter of the reads (libcurl 7.88
+// still polls the socket once per record, asking whether more is pending).
 constexpr int kTlsReadAheadBytes = 64 * 1024;
 
 // The least room a gzip body is inflated into at a time, when the body's
@@ -586,7 +585,7 @@ class CurlLoop final : public IoLoop {
   // TLS reads ahead (see OnSslContext), so records can wait in a
   // connection's TLS buffer while its socket has nothing more to read: poll
   // would not report them, and libcurl reads one record per call. Hands
-  // libcurl such records until none is left, without a poll per record.
+  // libcurl such records until none is left, without waiting in poll.
   // Every running transfer's socket is looked at, not only those poll
   // reported: libcurl also reads when its timer runs a transfer. A transfer
   // that takes nothing from a hand-over gets no more, so one that stopped
