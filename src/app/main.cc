@@ -8,6 +8,7 @@
 #include "check_config_command.h"
 #include "exit_codes.h"
 #include "healthcheck_command.h"
+#include "malloc_tuning.h"
 #include "run_command.h"
 #include "s1c/http/curl_transport.h"
 #include "s1c/obs/logging.h"
@@ -16,6 +17,7 @@
 
 int main(int argc, char** argv) {
   using namespace s1c;
+  app::TuneMalloc();  // First: before any thread or buffer exists.
   // API tokens and intake keys are in this process's memory: a crash must not
   // write them to a core file (the systemd unit also sets LimitCORE=0).
   const rlimit no_core{0, 0};
