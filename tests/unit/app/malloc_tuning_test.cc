@@ -13,7 +13,8 @@ TEST(MallocTuningTest, OperatorsGlibcMallocTunablesWin) {
   EXPECT_FALSE(OperatorTunesMalloc(""));
   EXPECT_FALSE(OperatorTunesMalloc("glibc.cpu.hwcaps=-AVX512F"));
   EXPECT_TRUE(OperatorTunesMalloc("glibc.malloc.trim_threshold=0"));
-  EXPECT_TRUE(OperatorTunesMalloc("glibc.cpu.x86_rep_movsb_threshold=4096:glibc.malloc.arena_max=1"));
+  EXPECT_TRUE(
+      OperatorTunesMalloc("glibc.cpu.x86_rep_movsb_threshold=4096:glibc.malloc.arena_max=1"));
 }
 
 // What the tuning is for: a page-sized buffer comes from the arena, and once
