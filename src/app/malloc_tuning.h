@@ -5,8 +5,10 @@
 // top of an arena back to the kernel once it exceeds twice the largest
 // buffer freed so far, which a drained pipeline soon does; the next pages
 // then fault those megabytes in again, 4 KB at a time: 30,000-40,000 faults
-// per million events in a backfill, a quarter of its kernel time
-// (bench/README.md, "malloc thresholds"). Fixed thresholds keep them mapped.
+// per million events in a backfill working through a backlog, a quarter of
+// its kernel time (bench/README.md, "malloc thresholds"; a console paced
+// slower than the collector gives far fewer). Fixed thresholds keep them
+// mapped.
 #pragma once
 
 #include <string_view>
