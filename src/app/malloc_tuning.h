@@ -3,7 +3,8 @@
 // intake/forwarder.cc; a page's buffer lives on in its events), and a few
 // are alive at once. glibc's dynamic thresholds give the free space at the
 // top of an arena back to the kernel once it exceeds twice the largest
-// buffer freed so far, which a drained pipeline soon does; the next pages
+// separately mapped buffer freed so far (one page's worth here), which a
+// drained pipeline soon does; the next pages
 // then fault those megabytes in again, 4 KB at a time: 30,000-40,000 faults
 // per million events in a backfill working through a backlog, a quarter of
 // its kernel time (bench/README.md, "malloc thresholds"; a console paced
