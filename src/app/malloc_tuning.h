@@ -4,12 +4,11 @@
 // are alive at once. glibc's dynamic thresholds give the free space at the
 // top of an arena back to the kernel once it exceeds twice the largest
 // separately mapped buffer freed so far (one page's worth here), which a
-// drained pipeline soon does; the next pages
-// then fault those megabytes in again, 4 KB at a time: 30,000-40,000 faults
-// per million events in a backfill working through a backlog, a quarter of
-// its kernel time (bench/README.md, "malloc thresholds"; a console paced
-// slower than the collector gives far fewer). Fixed thresholds keep them
-// mapped.
+// drained pipeline soon does; the next pages then fault those megabytes in
+// again, 4 KB at a time: 30,000-40,000 faults per million events in a
+// backfill working through a backlog, a quarter of its kernel time
+// (bench/README.md, "malloc thresholds"; a console paced slower than the
+// collector gives far fewer). Fixed thresholds keep them mapped.
 #pragma once
 
 #include <string_view>
