@@ -7,6 +7,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "s1c/core/thread_name.h"
+
 namespace s1c::app {
 namespace {
 
@@ -139,7 +141,10 @@ ProgressReporter::ProgressReporter(bool terminal, std::chrono::milliseconds line
       interval_(terminal ? kTerminalRedraw : line_interval),
       emit_line_(std::move(emit_line)),
       label_(std::move(label)) {
-  thread_ = std::thread([this] { Loop(); });
+  thread_ = std::thread([this] {
+    NameThisThread("s1c-progress");
+    Loop();
+  });
 }
 
 ProgressReporter::~ProgressReporter() { Finish(); }

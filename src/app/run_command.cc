@@ -14,6 +14,7 @@
 #include "instrumentation.h"
 #include "runtime.h"
 #include "s1c/core/files.h"
+#include "s1c/core/thread_name.h"
 #include "s1c/obs/health.h"
 #include "s1c/obs/logging.h"
 #include "s1c/obs/metrics.h"
@@ -275,6 +276,7 @@ int RunDaemon(const RunOptions& options, StopSource stop, HangupRelay& hangup) {
   });
   notifier.Notify("READY=1");
   std::thread monitor_thread([&] {
+    NameThisThread("s1c-sd-notify");
     monitor.Run(stop.token());
     notifier.Notify("STOPPING=1");
   });
@@ -283,6 +285,7 @@ int RunDaemon(const RunOptions& options, StopSource stop, HangupRelay& hangup) {
   std::thread once_watcher;
   if (options.once) {
     once_watcher = std::thread([&] {
+      NameThisThread("s1c-once-watch");
       while (!stop.StopRequested()) {
         bool all_done = true;
         for (const auto& s : slots) all_done = all_done && s.task->finished();

@@ -5,6 +5,8 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include "s1c/core/thread_name.h"
+
 namespace s1c::app {
 namespace {
 
@@ -47,6 +49,7 @@ void SignalWatcher::BlockSignals() {
 SignalWatcher::SignalWatcher(StopSource stop, std::function<void()> on_hup)
     : stop_(std::move(stop)), on_hup_(std::move(on_hup)) {
   thread_ = std::thread([this] {
+    NameThisThread("s1c-signals");
     const sigset_t set = WatchedSignals();
     bool stopping = false;
     while (true) {

@@ -45,6 +45,7 @@
 #include "s1c/core/fiber.h"
 #include "s1c/core/io_loop.h"
 #include "s1c/core/spare_list.h"
+#include "s1c/core/thread_name.h"
 
 #include "curl_error.h"
 
@@ -374,7 +375,12 @@ class CurlLoop final : public IoLoop {
       curl_multi_setopt(multi_, CURLMOPT_TIMERFUNCTION, &CurlLoop::OnTimer);
       curl_multi_setopt(multi_, CURLMOPT_TIMERDATA, static_cast<void*>(this));
     }
-    if (options.own_thread) thread_ = std::thread([this] { Loop(); });
+    if (options.own_thread) {
+      thread_ = std::thread([this] {
+        NameThisThread("s1c-http");
+        Loop();
+      });
+    }
   }
   CurlLoop(const CurlLoop&) = delete;
   CurlLoop& operator=(const CurlLoop&) = delete;

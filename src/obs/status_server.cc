@@ -1,6 +1,7 @@
 #include "s1c/obs/status_server.h"
 
 #include "s1c/core/host_port.h"
+#include "s1c/core/thread_name.h"
 
 #include <httplib.h>
 #include <signal.h>
@@ -26,7 +27,10 @@ class BoundedPool final : public httplib::TaskQueue {
  public:
   BoundedPool(size_t threads, size_t max_pending) : max_pending_(std::max<size_t>(1, max_pending)) {
     for (size_t i = 0; i < std::max<size_t>(1, threads); ++i) {
-      threads_.emplace_back([this] { Work(); });
+      threads_.emplace_back([this] {
+        NameThisThread("s1c-status");
+        Work();
+      });
     }
   }
   ~BoundedPool() override = default;  // shutdown() joined the threads.
@@ -173,6 +177,7 @@ Status StatusServer::Start() {
   std::promise<void> served;
   impl_->served = served.get_future();
   impl_->thread = std::thread([this, served = std::move(served)]() mutable {
+    NameThisThread("s1c-status");
     impl_->server.listen_after_bind();
     served.set_value();
   });

@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "s1c/core/thread_name.h"
+
 namespace s1c::pipeline::internal {
 
 PagePrefetcher::PagePrefetcher(FetchFn fetch) : fetch_(std::move(fetch)) {}
@@ -32,7 +34,10 @@ void PagePrefetcher::Start(s1::PageQuery query) {
     query_ = std::move(query);
   }
   if (!thread_.joinable()) {
-    thread_ = std::thread([this] { Loop(); });
+    thread_ = std::thread([this] {
+      NameThisThread("s1c-prefetch");
+      Loop();
+    });
   } else {
     cv_.notify_all();
   }

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <thread>
 
+#include "s1c/core/thread_name.h"
+
 namespace s1c::sched {
 
 namespace {
@@ -147,6 +149,7 @@ void Scheduler::Run(const StopToken& stop) {
   // The loop sleeps on cv_, not on the stop token: this thread waits for
   // the stop and wakes it. That wait has no deadline, so it needs no clock.
   std::thread stop_watch([this, &stop] {
+    NameThisThread("s1c-stop-watch");
     while (!stop.state().WaitUntil(std::chrono::steady_clock::time_point::max())) {
     }
     std::lock_guard<std::mutex> lock(mu_);

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "s1c/core/fiber.h"
+#include "s1c/core/thread_name.h"
 
 namespace s1c::state {
 
@@ -33,7 +34,12 @@ Status GroupWriter::Write(const std::filesystem::path& path, std::string_view da
   {
     std::lock_guard<std::mutex> lock(mu_);
     // Started on the first write: a store only read (a CLI listing) has none.
-    if (!thread_.joinable()) thread_ = std::thread([this] { Run(); });
+    if (!thread_.joinable()) {
+      thread_ = std::thread([this] {
+        NameThisThread("s1c-state-write");
+        Run();
+      });
+    }
     const auto now = clock_.MonotonicNow();
     if (waiting_.empty()) company_expected_ = last_arrival_ && now - *last_arrival_ < gather_;
     last_arrival_ = now;

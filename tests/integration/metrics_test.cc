@@ -1,7 +1,8 @@
 // The daemon's /metrics and /healthz against the simulator and the intake
 // sink: counters rise as events flow, /healthz turns 503 when the console
 // revokes the token and 200 again once it is restored, sd_notify messages
-// reach $NOTIFY_SOCKET, and no token or intake key shows up anywhere.
+// reach $NOTIFY_SOCKET, the threads carry names for `top -H`, and no token or
+// intake key shows up anywhere.
 #include <gtest/gtest.h>
 #include <httplib.h>
 #include <signal.h>
@@ -10,7 +11,10 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <fstream>
 #include <regex>
+#include <set>
 
 #include "../unit/obs/prometheus_text.h"
 #include "harness.h"
@@ -289,6 +293,39 @@ TEST_F(MetricsTest, HealthcheckCommandFollowsHealthz) {
   EXPECT_TRUE(WaitFor([&] { return healthcheck(url) == 1; }, std::chrono::seconds(30)));
   // Nothing listening: exit 1 too.
   EXPECT_EQ(healthcheck("http://127.0.0.1:1/healthz"), 1);
+  collector->Signal(SIGTERM);
+  EXPECT_EQ(collector->Wait(std::chrono::seconds(10)).value_or(-1), 0);
+}
+
+// The names `top -H` and `ps -L` show for a process's threads.
+std::set<std::string> ThreadNames(pid_t pid) {
+  std::set<std::string> names;
+  const std::filesystem::path tasks = "/proc/" + std::to_string(pid) + "/task";
+  std::error_code ec;
+  for (const auto& task : std::filesystem::directory_iterator(tasks, ec)) {
+    std::ifstream comm(task.path() / "comm");
+    std::string name;
+    if (std::getline(comm, name)) names.insert(name);
+  }
+  return names;
+}
+
+// An operator who sees the daemon use CPU can tell which part does.
+TEST_F(MetricsTest, ThreadsAreNamedForTopAndPs) {
+  auto collector = StartCollector();
+  ASSERT_GT(MetricsPort(*collector), 0) << collector->Output();
+  // The scheduler and the HTTP loop share the main thread, which keeps the
+  // program's name; the state writer starts with the first checkpoint written.
+  const std::set<std::string> expected = {"s1-collector",  "s1c-status",     "s1c-signals",
+                                          "s1c-sd-notify", "s1c-stop-watch", "s1c-state-write"};
+  std::set<std::string> names;
+  EXPECT_TRUE(WaitFor(
+      [&] {
+        names = ThreadNames(collector->pid());
+        return std::includes(names.begin(), names.end(), expected.begin(), expected.end());
+      },
+      std::chrono::seconds(60)))
+      << ::testing::PrintToString(names);
   collector->Signal(SIGTERM);
   EXPECT_EQ(collector->Wait(std::chrono::seconds(10)).value_or(-1), 0);
 }
