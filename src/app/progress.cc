@@ -141,10 +141,7 @@ ProgressReporter::ProgressReporter(bool terminal, std::chrono::milliseconds line
       interval_(terminal ? kTerminalRedraw : line_interval),
       emit_line_(std::move(emit_line)),
       label_(std::move(label)) {
-  thread_ = std::thread([this] {
-    NameThisThread("s1c-progress");
-    Loop();
-  });
+  thread_ = NamedThread("s1c-progress", [this] { Loop(); });
 }
 
 ProgressReporter::~ProgressReporter() { Finish(); }

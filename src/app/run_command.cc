@@ -275,8 +275,7 @@ int RunDaemon(const RunOptions& options, StopSource stop, HangupRelay& hangup) {
     return StatusLine(health.Evaluate(), forwarded);
   });
   notifier.Notify("READY=1");
-  std::thread monitor_thread([&] {
-    NameThisThread("s1c-sd-notify");
+  std::thread monitor_thread = NamedThread("s1c-sd-notify", [&] {
     monitor.Run(stop.token());
     notifier.Notify("STOPPING=1");
   });
@@ -284,8 +283,7 @@ int RunDaemon(const RunOptions& options, StopSource stop, HangupRelay& hangup) {
   // In once mode a watcher ends the run when every stream is done.
   std::thread once_watcher;
   if (options.once) {
-    once_watcher = std::thread([&] {
-      NameThisThread("s1c-once-watch");
+    once_watcher = NamedThread("s1c-once-watch", [&] {
       while (!stop.StopRequested()) {
         bool all_done = true;
         for (const auto& s : slots) all_done = all_done && s.task->finished();

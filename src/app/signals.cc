@@ -48,8 +48,7 @@ void SignalWatcher::BlockSignals() {
 
 SignalWatcher::SignalWatcher(StopSource stop, std::function<void()> on_hup)
     : stop_(std::move(stop)), on_hup_(std::move(on_hup)) {
-  thread_ = std::thread([this] {
-    NameThisThread("s1c-signals");
+  thread_ = NamedThread("s1c-signals", [this] {
     const sigset_t set = WatchedSignals();
     bool stopping = false;
     while (true) {

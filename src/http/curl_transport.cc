@@ -375,12 +375,7 @@ class CurlLoop final : public IoLoop {
       curl_multi_setopt(multi_, CURLMOPT_TIMERFUNCTION, &CurlLoop::OnTimer);
       curl_multi_setopt(multi_, CURLMOPT_TIMERDATA, static_cast<void*>(this));
     }
-    if (options.own_thread) {
-      thread_ = std::thread([this] {
-        NameThisThread("s1c-http");
-        Loop();
-      });
-    }
+    if (options.own_thread) thread_ = NamedThread("s1c-http", [this] { Loop(); });
   }
   CurlLoop(const CurlLoop&) = delete;
   CurlLoop& operator=(const CurlLoop&) = delete;

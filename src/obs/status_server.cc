@@ -27,10 +27,7 @@ class BoundedPool final : public httplib::TaskQueue {
  public:
   BoundedPool(size_t threads, size_t max_pending) : max_pending_(std::max<size_t>(1, max_pending)) {
     for (size_t i = 0; i < std::max<size_t>(1, threads); ++i) {
-      threads_.emplace_back([this] {
-        NameThisThread("s1c-status");
-        Work();
-      });
+      threads_.push_back(NamedThread("s1c-status", [this] { Work(); }));
     }
   }
   ~BoundedPool() override = default;  // shutdown() joined the threads.
@@ -176,8 +173,7 @@ Status StatusServer::Start() {
   impl_->port = bound;
   std::promise<void> served;
   impl_->served = served.get_future();
-  impl_->thread = std::thread([this, served = std::move(served)]() mutable {
-    NameThisThread("s1c-status");
+  impl_->thread = NamedThread("s1c-status", [this, served = std::move(served)]() mutable {
     impl_->server.listen_after_bind();
     served.set_value();
   });

@@ -34,10 +34,7 @@ void PagePrefetcher::Start(s1::PageQuery query) {
     query_ = std::move(query);
   }
   if (!thread_.joinable()) {
-    thread_ = std::thread([this] {
-      NameThisThread("s1c-prefetch");
-      Loop();
-    });
+    thread_ = NamedThread("s1c-prefetch", [this] { Loop(); });
   } else {
     cv_.notify_all();
   }

@@ -148,8 +148,7 @@ std::chrono::steady_clock::time_point Scheduler::Now() const { return clock_.Mon
 void Scheduler::Run(const StopToken& stop) {
   // The loop sleeps on cv_, not on the stop token: this thread waits for
   // the stop and wakes it. That wait has no deadline, so it needs no clock.
-  std::thread stop_watch([this, &stop] {
-    NameThisThread("s1c-stop-watch");
+  std::thread stop_watch = NamedThread("s1c-stop-watch", [this, &stop] {
     while (!stop.state().WaitUntil(std::chrono::steady_clock::time_point::max())) {
     }
     std::lock_guard<std::mutex> lock(mu_);

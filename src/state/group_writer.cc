@@ -34,12 +34,7 @@ Status GroupWriter::Write(const std::filesystem::path& path, std::string_view da
   {
     std::lock_guard<std::mutex> lock(mu_);
     // Started on the first write: a store only read (a CLI listing) has none.
-    if (!thread_.joinable()) {
-      thread_ = std::thread([this] {
-        NameThisThread("s1c-state-write");
-        Run();
-      });
-    }
+    if (!thread_.joinable()) thread_ = NamedThread("s1c-state-write", [this] { Run(); });
     const auto now = clock_.MonotonicNow();
     if (waiting_.empty()) company_expected_ = last_arrival_ && now - *last_arrival_ < gather_;
     last_arrival_ = now;

@@ -1,7 +1,10 @@
 // Names for the collector's threads.
 #pragma once
 
+#include <string>
 #include <string_view>
+#include <thread>
+#include <utility>
 
 namespace s1c {
 
@@ -10,5 +13,15 @@ namespace s1c {
 // the state writer...). Linux keeps 15 bytes of a name: a longer one is cut.
 // Best effort: a thread left unnamed works the same.
 void NameThisThread(std::string_view name);
+
+// Starts a thread that names itself `name`, then runs `body`: how the
+// collector starts each of its threads.
+template <typename Body>
+std::thread NamedThread(std::string_view name, Body body) {
+  return std::thread([name = std::string(name), body = std::move(body)]() mutable {
+    NameThisThread(name);
+    body();
+  });
+}
 
 }  // namespace s1c

@@ -5,7 +5,7 @@
 
 #include <array>
 #include <string>
-#include <thread>
+#include <string_view>
 
 namespace s1c {
 namespace {
@@ -17,26 +17,21 @@ std::string CurrentThreadName() {
   return name.data();
 }
 
-TEST(ThreadNameTest, NamesTheCallingThreadOnly) {
-  const std::string before = CurrentThreadName();
+// The name a thread started by NamedThread(name, ...) sees for itself.
+std::string NameSeenInside(std::string_view name) {
   std::string seen;
-  std::thread worker([&] {
-    NameThisThread("s1c-http");
-    seen = CurrentThreadName();
-  });
-  worker.join();
-  EXPECT_EQ(seen, "s1c-http");
+  NamedThread(name, [&seen] { seen = CurrentThreadName(); }).join();
+  return seen;
+}
+
+TEST(ThreadNameTest, NamesTheNewThreadOnly) {
+  const std::string before = CurrentThreadName();
+  EXPECT_EQ(NameSeenInside("s1c-http"), "s1c-http");
   EXPECT_EQ(CurrentThreadName(), before);
 }
 
 TEST(ThreadNameTest, CutsANameOverFifteenBytes) {
-  std::string seen;
-  std::thread worker([&] {
-    NameThisThread("s1c-a-much-longer-name");
-    seen = CurrentThreadName();
-  });
-  worker.join();
-  EXPECT_EQ(seen, "s1c-a-much-long");
+  EXPECT_EQ(NameSeenInside("s1c-a-much-longer-name"), "s1c-a-much-long");
 }
 
 }  // namespace
