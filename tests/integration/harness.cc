@@ -214,6 +214,10 @@ Comparison CompareEvents(const std::vector<std::string>& expected,
   return c;
 }
 
+bool SimLiveFinished(Server& sim) {
+  return nlohmann::json::parse(HttpGet(sim.port(), "/_sim/stats")).at("live_finished").get<bool>();
+}
+
 std::vector<std::string> SimCorpus(Server& sim, const std::string& stream) {
   return Lines(HttpGet(sim.port(), "/_sim/corpus?stream=" + stream));
 }

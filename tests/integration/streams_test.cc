@@ -62,7 +62,6 @@ TEST(EveryStreamTest, AllSixStreamsTwoConsolesEachStreamToItsOwnIntake) {
       sink_keys.push_back(KeyOf(consoles[c], stream) + "=" + LabelOf(consoles[c], stream));
     }
   }
-  const auto live_end = std::chrono::steady_clock::now() + seconds(6);
   Server& sink = f.StartSink(sink_keys);
 
   json console_configs = json::array();
@@ -74,7 +73,10 @@ TEST(EveryStreamTest, AllSixStreamsTwoConsolesEachStreamToItsOwnIntake) {
 
   // The daemon runs through the live phase, then until everything arrived.
   auto collector = f.StartDaemon(config, "collector-1.log");
-  std::this_thread::sleep_until(live_end + seconds(1));
+  for (Server* sim : sims) {
+    ASSERT_TRUE(WaitFor([&] { return SimLiveFinished(*sim); }, seconds(30)))
+        << "the simulator's live phase did not end";
+  }
   std::map<std::string, std::vector<std::string>> expected;  // By sink label.
   for (size_t c = 0; c < consoles.size(); ++c) {
     for (const std::string& stream : kAllStreams) {

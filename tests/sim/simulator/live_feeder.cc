@@ -20,9 +20,14 @@ void LiveFeeder::Run(const StopToken& stop) {
     // (late rows still become visible on their own schedule).
     if (options_.duration_seconds > 0) elapsed = std::min(elapsed, options_.duration_seconds);
     const auto due = static_cast<int64_t>(std::floor(elapsed * options_.rate_per_second));
-    if (due <= emitted) continue;
-    for (size_t s = 0; s < stores_.size(); ++s) Emit(s, due - emitted);
-    emitted = due;
+    if (due > emitted) {
+      for (size_t s = 0; s < stores_.size(); ++s) Emit(s, due - emitted);
+      emitted = due;
+    }
+    if (options_.duration_seconds > 0 && elapsed >= options_.duration_seconds) {
+      stats_.live_finished = true;
+      return;
+    }
   }
 }
 

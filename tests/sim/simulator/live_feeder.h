@@ -35,7 +35,8 @@ class LiveFeeder {
         clock_(clock),
         rng_(options.seed ^ 0x4c495645ull) {}
 
-  // Appends rows at the configured rate until `stop` is requested.
+  // Appends rows at the configured rate until `stop` is requested, or until
+  // a bounded live phase is over (then sets SimStats::live_finished).
   void Run(const StopToken& stop);
 
  private:

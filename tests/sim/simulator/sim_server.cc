@@ -333,6 +333,7 @@ void SimServer::Stats(httplib::Response& res) {
               {"bytes_served", stats_.bytes_served.ToJson()},
               {"faults_injected", stats_.faults_injected.ToJson()},
               {"live_events_added", stats_.live_added.ToJson()},
+              {"live_finished", stats_.live_finished.load()},
               {"requests_by_token", stats_.requests_by_token.ToJson()},
               {"rows", rows}};
   Reply(res, 200, out.dump());
