@@ -2,6 +2,7 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -90,11 +91,26 @@ Status WritePortFile(const std::string& path, int port) {
 
 Status ServeUntilSignalled(httplib::Server& server, const ListenOptions& options,
                            const std::function<void()>& on_stop) {
+  // httplib 0.11 listens with a backlog of 5 (CPPHTTPLIB_LISTEN_BACKLOG, built
+  // into Debian's library). When a fleet of consoles connects at once, the
+  // kernel drops the SYNs past it and the client resends them after 1, 3, 7,
+  // 15 s: on a loaded machine past the collector's 10 s connect timeout, so a
+  // test waited a minute on the test double. listen(2) again on the bound
+  // socket raises the backlog in place (Linux keeps the socket listening).
+  int listen_fd = -1;
+  server.set_socket_options([&listen_fd](socket_t sock) {
+    httplib::default_socket_options(sock);
+    listen_fd = sock;
+  });
   const int port = options.port == 0
                        ? server.bind_to_any_port("127.0.0.1")
                        : (server.bind_to_port("127.0.0.1", options.port) ? options.port : -1);
   if (port <= 0) {
     return Unavailable("cannot bind 127.0.0.1:" + std::to_string(options.port));
+  }
+  if (::listen(listen_fd, SOMAXCONN) != 0) {
+    return Unavailable("cannot raise the listen backlog of 127.0.0.1:" + std::to_string(port) +
+                       ": " + std::strerror(errno));
   }
   if (!options.port_file.empty()) S1C_RETURN_IF_ERROR(WritePortFile(options.port_file, port));
   std::printf("listening on 127.0.0.1:%d\n", port);
