@@ -96,6 +96,19 @@ SysTime EventTime(const std::string& event) {
   return ParseTime(e.at("createdAt").get<std::string>());
 }
 
+// The collector's lines above info (text format: "warning ...", "error ..."),
+// the first `max` of them, for a failure message.
+std::string WarningsAndErrors(const std::string& log, size_t max) {
+  std::string out;
+  size_t n = 0;
+  for (const std::string& line : Lines(log)) {
+    if (line.rfind("info ", 0) == 0) continue;
+    if (n++ < max) out += "\n  " + line;
+  }
+  if (n > max) out += "\n  ... " + std::to_string(n - max) + " more";
+  return n == 0 ? " none" : out;
+}
+
 std::vector<std::string> ActivitiesAndThreats(Server& sim) {
   std::vector<std::string> events = SimCorpus(sim, "activities");
   std::vector<std::string> threats = SimCorpus(sim, "threats");
@@ -163,18 +176,20 @@ TEST(FleetTest, TwoHundredConsolesUnderTheDefaultOpenFileLimit) {
   // console's file is as large as the corpus, sampling all along.
   std::vector<std::string> corpus;
   size_t corpus_bytes = 0;
+  int consoles_short = kConsoles;  // At the last check, for the failure message.
   auto delivered = [&] {
     if (corpus.empty()) {
       if (!SimLiveFinished(sim)) return false;
       corpus = ActivitiesAndThreats(sim);
       for (const std::string& e : corpus) corpus_bytes += e.size() + 1;
     }
+    consoles_short = 0;
     for (int i = 0; i < kConsoles; ++i) {
       std::error_code ec;
       const auto size = std::filesystem::file_size(f.ReceivedFile(Label("fleet", i)), ec);
-      if (ec || size < corpus_bytes) return false;
+      if (ec || size < corpus_bytes) ++consoles_short;
     }
-    return true;
+    return consoles_short == 0;
   };
   bool complete = false;
   auto next_check = started;
@@ -198,7 +213,12 @@ TEST(FleetTest, TwoHundredConsolesUnderTheDefaultOpenFileLimit) {
   collector.Signal(SIGTERM);
   EXPECT_EQ(collector.Wait(seconds(30)).value_or(-1), 0);
 
-  EXPECT_TRUE(complete) << "not every console received its whole corpus within 90 s";
+  EXPECT_TRUE(complete) << "not every console received its whole corpus within 90 s: "
+                        << (corpus.empty() ? "the simulator's live phase had not ended"
+                                           : std::to_string(consoles_short) +
+                                                 " consoles short at the last check")
+                        << "; the collector's warnings and errors:"
+                        << WarningsAndErrors(collector.Output(), 10);
   ASSERT_FALSE(corpus.empty());
   std::printf(
       "[ fleet ] corpus %zu events a console, all delivered after %lld ms; peak open "
