@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <random>
 #include <thread>
@@ -129,9 +130,14 @@ TEST(ChaosTest, NothingLostNothingAlteredDuplicatesBoundedByInFlight) {
   std::this_thread::sleep_for(between(11000, 14000));
   kill_now();
 
-  // The live phase ends, late rows surface 3 s later; then the corpus is final.
-  const auto corpus_final = sim_start + seconds(kLiveSeconds + 5);
-  std::this_thread::sleep_until(std::max(corpus_final, std::chrono::steady_clock::now()));
+  // The corpus is final once each simulator's live phase is over and its late
+  // rows (3 s at most) have surfaced.
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        return std::all_of(sims.begin(), sims.end(), [](Server* s) { return SimLiveFinished(*s); });
+      },
+      seconds(kLiveSeconds + 60)))
+      << "the simulators' live phases did not end";
   std::vector<std::vector<std::string>> expected(kConsoles);
   size_t expected_total = 0;
   for (int c = 0; c < kConsoles; ++c) {

@@ -76,7 +76,6 @@ TEST(LateEventsTest, LateIndexedEventsArriveOnceForAboutTwiceTheRequests) {
   Server& base = f.StartSimulator(Sim("tok-base", "0"), "sim-base");
   Server& killed = f.StartSimulator(Sim("tok-killed", "0.15"), "sim-killed");
   Server& sink = f.StartSink({"key-late=late", "key-base=base", "key-killed=killed"});
-  const auto start = std::chrono::steady_clock::now();
 
   auto config = [&](json consoles, const std::string& state) {
     json c = CollectorConfig(f.path() / state, std::move(consoles));
@@ -102,9 +101,13 @@ TEST(LateEventsTest, LateIndexedEventsArriveOnceForAboutTwiceTheRequests) {
   victim->Wait(seconds(10));
   victim = f.StartDaemon(killed_config, "killed-2.log");
 
-  // Every late row is visible 20 s after the live phase and swept about
-  // lookback_seconds after its time: wait for that, then for the sink.
-  std::this_thread::sleep_until(start + seconds(kLiveSeconds + kLateMs / 1000 + 2));
+  // Every late row is visible at most 20 s after the live phase and swept
+  // about lookback_seconds after its time: wait until the simulators say the
+  // corpus is final, then for the sink.
+  ASSERT_TRUE(WaitFor(
+      [&] { return SimLiveFinished(late) && SimLiveFinished(base) && SimLiveFinished(killed); },
+      seconds(kLiveSeconds + kLateMs / 1000 + 60)))
+      << "the simulators' live phases did not end";
   const bool complete = WaitFor(
       [&] {
         return Compare(f, late, "late").missing == 0 && Compare(f, base, "base").missing == 0 &&

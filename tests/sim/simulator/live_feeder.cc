@@ -14,21 +14,26 @@ void LiveFeeder::Run(const StopToken& stop) {
       std::clamp<int64_t>(static_cast<int64_t>(1000 / options_.rate_per_second), 10, 100));
   const auto start = clock_.MonotonicNow();
   int64_t emitted = 0;
-  while (clock_.SleepFor(tick, stop)) {
+  bool phase_over = false;
+  while (!phase_over && clock_.SleepFor(tick, stop)) {
     double elapsed = std::chrono::duration<double>(clock_.MonotonicNow() - start).count();
-    // A bounded live phase lets a test know the final corpus: after it, nothing new appears
-    // (late rows still become visible on their own schedule).
+    // A bounded live phase lets a test know the final corpus: after it, nothing new appears.
     if (options_.duration_seconds > 0) elapsed = std::min(elapsed, options_.duration_seconds);
     const auto due = static_cast<int64_t>(std::floor(elapsed * options_.rate_per_second));
     if (due > emitted) {
       for (size_t s = 0; s < stores_.size(); ++s) Emit(s, due - emitted);
       emitted = due;
     }
-    if (options_.duration_seconds > 0 && elapsed >= options_.duration_seconds) {
-      stats_.live_finished = true;
-      return;
-    }
+    phase_over = options_.duration_seconds > 0 && elapsed >= options_.duration_seconds;
   }
+  if (!phase_over) return;  // Stopped.
+  // The corpus is final once the last late row is visible too: /_sim/corpus
+  // serves only the rows visible now.
+  while (clock_.NowMicros() < last_visible_us_) {
+    const auto left = milliseconds((last_visible_us_ - clock_.NowMicros()) / 1000 + 1);
+    if (!clock_.SleepFor(left, stop)) return;
+  }
+  stats_.live_finished = true;
 }
 
 void LiveFeeder::Emit(size_t stream, int64_t count) {
@@ -43,6 +48,7 @@ void LiveFeeder::Emit(size_t stream, int64_t count) {
       // Each late row its own delay, up to late_ms, as a console indexes.
       live.row.visible_from_us = time + rng_.Between(1, std::max<int64_t>(1, options_.late_ms * 1000));
     }
+    last_visible_us_ = std::max(last_visible_us_, live.row.visible_from_us);
     store.Add(std::move(live.row), live.supersedes);
     stats_.live_added.Add(std::string(store.spec().name));
   }

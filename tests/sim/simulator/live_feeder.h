@@ -36,7 +36,8 @@ class LiveFeeder {
         rng_(options.seed ^ 0x4c495645ull) {}
 
   // Appends rows at the configured rate until `stop` is requested, or until
-  // a bounded live phase is over (then sets SimStats::live_finished).
+  // a bounded live phase is over and every row it added is visible, late
+  // ones included (then sets SimStats::live_finished).
   void Run(const StopToken& stop);
 
  private:
@@ -48,6 +49,7 @@ class LiveFeeder {
   SimStats& stats_;
   Clock& clock_;
   Rng rng_;
+  int64_t last_visible_us_ = 0;  // When the last row added so far becomes visible.
 };
 
 }  // namespace s1c::sim
