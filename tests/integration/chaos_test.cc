@@ -8,7 +8,6 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
-#include <algorithm>
 #include <cstdlib>
 #include <random>
 #include <thread>
@@ -132,11 +131,7 @@ TEST(ChaosTest, NothingLostNothingAlteredDuplicatesBoundedByInFlight) {
 
   // The corpus is final once each simulator's live phase is over and its late
   // rows (3 s at most) have surfaced.
-  ASSERT_TRUE(WaitFor(
-      [&] {
-        return std::all_of(sims.begin(), sims.end(), [](Server* s) { return SimLiveFinished(*s); });
-      },
-      seconds(kLiveSeconds + 60)))
+  ASSERT_TRUE(WaitForSimsLiveFinished(sims, seconds(kLiveSeconds + 60)))
       << "the simulators' live phases did not end";
   std::vector<std::vector<std::string>> expected(kConsoles);
   size_t expected_total = 0;

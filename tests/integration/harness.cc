@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <random>
@@ -216,6 +217,14 @@ Comparison CompareEvents(const std::vector<std::string>& expected,
 
 bool SimLiveFinished(Server& sim) {
   return nlohmann::json::parse(HttpGet(sim.port(), "/_sim/stats")).at("live_finished").get<bool>();
+}
+
+bool WaitForSimsLiveFinished(const std::vector<Server*>& sims, std::chrono::milliseconds timeout) {
+  return WaitFor(
+      [&] {
+        return std::all_of(sims.begin(), sims.end(), [](Server* s) { return SimLiveFinished(*s); });
+      },
+      timeout);
 }
 
 std::vector<std::string> SimCorpus(Server& sim, const std::string& stream) {

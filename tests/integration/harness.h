@@ -114,8 +114,10 @@ Comparison CompareEvents(const std::vector<std::string>& expected,
                          const std::vector<std::string>& received);
 
 // Whether the simulator's bounded live phase (--live-seconds) has added its
-// last row: from then on SimCorpus is final.
+// last row and every row it added is visible: from then on SimCorpus is final.
 bool SimLiveFinished(Server& sim);
+// Waits up to `timeout` until SimLiveFinished holds for every one of `sims`.
+bool WaitForSimsLiveFinished(const std::vector<Server*>& sims, std::chrono::milliseconds timeout);
 // Every event the simulator currently serves for `stream` (its /_sim/corpus), exact bytes.
 std::vector<std::string> SimCorpus(Server& sim, const std::string& stream);
 // The events of SimCorpus(sim, stream) whose time at `time_pointer` (a JSON

@@ -104,9 +104,8 @@ TEST(LateEventsTest, LateIndexedEventsArriveOnceForAboutTwiceTheRequests) {
   // Every late row is visible at most 20 s after the live phase and swept
   // about lookback_seconds after its time: wait until the simulators say the
   // corpus is final, then for the sink.
-  ASSERT_TRUE(WaitFor(
-      [&] { return SimLiveFinished(late) && SimLiveFinished(base) && SimLiveFinished(killed); },
-      seconds(kLiveSeconds + kLateMs / 1000 + 60)))
+  ASSERT_TRUE(
+      WaitForSimsLiveFinished({&late, &base, &killed}, seconds(kLiveSeconds + kLateMs / 1000 + 60)))
       << "the simulators' live phases did not end";
   const bool complete = WaitFor(
       [&] {

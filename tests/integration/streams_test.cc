@@ -73,10 +73,8 @@ TEST(EveryStreamTest, AllSixStreamsTwoConsolesEachStreamToItsOwnIntake) {
 
   // The daemon runs through the live phase, then until everything arrived.
   auto collector = f.StartDaemon(config, "collector-1.log");
-  for (Server* sim : sims) {
-    ASSERT_TRUE(WaitFor([&] { return SimLiveFinished(*sim); }, seconds(30)))
-        << "the simulator's live phase did not end";
-  }
+  ASSERT_TRUE(WaitForSimsLiveFinished(sims, seconds(30)))
+      << "the simulators' live phases did not end";
   std::map<std::string, std::vector<std::string>> expected;  // By sink label.
   for (size_t c = 0; c < consoles.size(); ++c) {
     for (const std::string& stream : kAllStreams) {
