@@ -62,37 +62,25 @@ std::optional<std::chrono::steady_clock::time_point> Scheduler::NextDue() const 
   return queue_.top().due;
 }
 
-std::chrono::milliseconds Scheduler::MaxLateness() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return max_lateness_;
-}
-
-Scheduler::Entry Scheduler::PopDueLocked() {
-  const Entry entry = queue_.top();
-  queue_.pop();
-  max_lateness_ =
-      std::max(max_lateness_, std::chrono::duration_cast<std::chrono::milliseconds>(
-                                  clock_.MonotonicNow() - entry.due));
-  return entry;
-}
-
-void Scheduler::RunTask(size_t index, const StopToken& stop) {
-  const TaskFn& fn = tasks_[index].fn;  // tasks_ does not change once running.
+void Scheduler::RunTask(const Entry& entry, const StopToken& stop) {
+  if (on_start_delay_) on_start_delay_(clock_.MonotonicNow() - entry.due);
+  const TaskFn& fn = tasks_[entry.task].fn;  // tasks_ does not change once running.
   const std::chrono::milliseconds delay = fn(stop);
   std::lock_guard<std::mutex> lock(mu_);
-  queue_.push({clock_.MonotonicNow() + delay, next_seq_++, index});
+  queue_.push({clock_.MonotonicNow() + delay, next_seq_++, entry.task});
   NotifyLocked();  // It may now be the earliest.
 }
 
 std::optional<std::string> Scheduler::RunDueTask(const StopToken& stop) {
-  size_t index;
+  Entry entry;
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (queue_.empty() || queue_.top().due > clock_.MonotonicNow()) return std::nullopt;
-    index = PopDueLocked().task;
+    entry = queue_.top();
+    queue_.pop();
   }
-  RunTask(index, stop);
-  return tasks_[index].name;
+  RunTask(entry, stop);
+  return tasks_[entry.task].name;
 }
 
 void Scheduler::NotifyLocked() {
@@ -201,8 +189,8 @@ void Scheduler::Run(const StopToken& stop) {
     if (stopping_ && fibers_.empty()) break;
     if (!stopping_ && !queue_.empty() && queue_.top().due <= now) {
       while (!queue_.empty() && queue_.top().due <= now) {
-        const size_t task = PopDueLocked().task;
-        StartLocked([this, task, &stop] { RunTask(task, stop); });
+        StartLocked([this, entry = queue_.top(), &stop] { RunTask(entry, stop); });
+        queue_.pop();
       }
       continue;
     }

@@ -31,6 +31,9 @@ namespace s1c::sched {
 // Runs one poll cycle; returns how long until the task is due again.
 using TaskFn = std::function<std::chrono::milliseconds(const StopToken&)>;
 
+// Told, as each task starts, how long after its due time it started.
+using StartDelayFn = std::function<void(std::chrono::steady_clock::duration)>;
+
 // Thread-safe. Every wait for a due time goes through the Clock, so a test
 // on a FakeClock fires the timers by advancing it; with an IoLoop, the
 // waits are the loop's (on real time, so the clock must be the real one).
@@ -63,8 +66,11 @@ class Scheduler final : private fiber::Host {
   // When the earliest queued task is due, if any is queued.
   std::optional<std::chrono::steady_clock::time_point> NextDue() const;
 
-  // The largest delay seen between a task's due time and its start.
-  std::chrono::milliseconds MaxLateness() const;
+  // Calls `fn` on the task's own fiber (or RunDueTask's thread), as each
+  // task starts, with how long after its due time it started: the time it
+  // waited for the thread, busy with the other fibers' work. Call before
+  // Run(); `fn` must be thread-safe and must not call the scheduler.
+  void OnStartDelay(StartDelayFn fn) { on_start_delay_ = std::move(fn); }
 
   size_t task_count() const;
   // Fibers alive now (tasks running, and fibers they started).
@@ -97,11 +103,8 @@ class Scheduler final : private fiber::Host {
   void Spawn(std::function<void()> fn) override;
   std::chrono::steady_clock::time_point Now() const override;
 
-  // REQUIRES: mu_ held and the top entry due. Pops it and returns it,
-  // counting its lateness.
-  Entry PopDueLocked();
-  // Runs task `index` once and queues it again after the delay it returns.
-  void RunTask(size_t index, const StopToken& stop);
+  // Runs the task of `entry` once and queues it again after the delay it returns.
+  void RunTask(const Entry& entry, const StopToken& stop);
   // REQUIRES: mu_ held. Starts `fn` on a new fiber, ready to run.
   void StartLocked(std::function<void()> fn);
   // REQUIRES: mu_ held. Wakes Run's wait (the condition variable, or the
@@ -117,7 +120,7 @@ class Scheduler final : private fiber::Host {
   std::vector<Task> tasks_;
   std::priority_queue<Entry, std::vector<Entry>, std::greater<>> queue_;
   uint64_t next_seq_ = 0;
-  std::chrono::milliseconds max_lateness_{0};
+  StartDelayFn on_start_delay_;  // Set before Run; read without mu_.
   // Fibers, guarded by mu_ (their Resume runs unlocked, on Run's thread).
   std::unordered_set<fiber::Fiber*> fibers_;  // Owned: deleted when finished.
   std::vector<fiber::Fiber*> ready_;

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <map>
@@ -37,6 +38,29 @@ bool WaitForValue(const std::atomic<int>& value, int want) {
   }
   return true;
 }
+
+// What Scheduler::OnStartDelay reported, from any thread.
+class StartDelays {
+ public:
+  explicit StartDelays(Scheduler& s) {
+    s.OnStartDelay([this](std::chrono::steady_clock::duration d) {
+      std::lock_guard<std::mutex> lock(mu_);
+      delays_.push_back(std::chrono::duration_cast<milliseconds>(d));
+    });
+  }
+  std::vector<milliseconds> all() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return delays_;
+  }
+  milliseconds max() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return delays_.empty() ? milliseconds(0) : *std::max_element(delays_.begin(), delays_.end());
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::vector<milliseconds> delays_;
+};
 
 // Scheduler::Run on a thread of its own, over a FakeClock.
 class Running {
@@ -125,15 +149,19 @@ TEST(SchedulerTest, BusyStreamCannotStarveOthers) {
   EXPECT_EQ(runs["busy"], 200 - 30);
 }
 
-TEST(SchedulerTest, TracksLateness) {
+TEST(SchedulerTest, TellsHowLateEachTaskStarted) {
   FakeClock clock;
   Scheduler s(clock);
-  s.Add("t", [](const StopToken&) { return milliseconds(1000); });
+  StartDelays delays(s);
+  s.Add("t", [&clock](const StopToken&) {
+    clock.Advance(milliseconds(200));  // The cycle's own time is not lateness.
+    return milliseconds(1000);
+  });
   StopSource stop;
   ASSERT_TRUE(s.RunDueTask(stop.token()));
-  clock.Advance(milliseconds(3500));
+  clock.Advance(milliseconds(3500));  // Due 1,000 ms after the first cycle ended.
   ASSERT_TRUE(s.RunDueTask(stop.token()));
-  EXPECT_EQ(s.MaxLateness(), milliseconds(2500));
+  EXPECT_EQ(delays.all(), (std::vector<milliseconds>{milliseconds(0), milliseconds(2500)}));
 }
 
 TEST(SchedulerTest, WakeAllMakesWaitingTasksDueNowInTheirOrder) {
@@ -155,6 +183,7 @@ TEST(SchedulerTest, WakeAllMakesWaitingTasksDueNowInTheirOrder) {
         return milliseconds(1000);
       },
       milliseconds(30'000));
+  StartDelays delays(s);
   StopSource stop;
   EXPECT_EQ(s.RunDueTask(stop.token()), std::nullopt);
   s.WakeAll();
@@ -163,7 +192,7 @@ TEST(SchedulerTest, WakeAllMakesWaitingTasksDueNowInTheirOrder) {
   EXPECT_EQ(s.RunDueTask(stop.token()), "auth");
   EXPECT_EQ(s.RunDueTask(stop.token()), std::nullopt);  // Back on their own intervals.
   EXPECT_EQ(ran, (std::vector<std::string>{"poll", "auth"}));
-  EXPECT_EQ(s.MaxLateness(), milliseconds(0));
+  EXPECT_EQ(delays.all(), (std::vector<milliseconds>{milliseconds(0), milliseconds(0)}));
 }
 
 TEST(SchedulerTest, StopEndsRunWhileWaitingForAnHourLongTimer) {
@@ -311,6 +340,7 @@ TEST(SchedulerTest, AStalledTaskDoesNotDelayTheOthers) {
     ++healthy_runs;
     return milliseconds(5);
   });
+  StartDelays delays(s);
   const auto start = clock.MonotonicNow();
   Running running(s, clock);
   for (int i = 1; i <= 5; ++i) {
@@ -321,7 +351,8 @@ TEST(SchedulerTest, AStalledTaskDoesNotDelayTheOthers) {
   // The loop waits for "healthy" again, with the 50 stalled fibers parked.
   ASSERT_TRUE(clock.AwaitWaiter(start + milliseconds(30)));
   EXPECT_EQ(s.fiber_count(), 50u);
-  EXPECT_EQ(s.MaxLateness(), milliseconds(0));
+  EXPECT_EQ(delays.all().size(), 56u);  // 50 stalled, 6 healthy (at 0, 5, ... 25 ms).
+  EXPECT_EQ(delays.max(), milliseconds(0));
   reply.Set();  // Lets the stalled ones end, so the stop does not wait for them.
   EXPECT_TRUE(running.Stop());
 }
