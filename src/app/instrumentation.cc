@@ -79,7 +79,14 @@ CollectorMetrics::CollectorMetrics(obs::MetricsRegistry& r)
       // (deploy/monitoring/s1-collector.rules.yml).
       poll_interval(r.AddGauge("s1c_poll_interval_seconds",
                                "The stream's poll_interval_seconds from the config.",
-                               kConsoleStream)) {}
+                               kConsoleStream)),
+      // One thread runs every stream's work (docs/architecture.md, "Fibers"):
+      // delays that last mean it is saturated (docs/operations.md, "Sizing").
+      task_start_delay(r.AddHistogram(
+          "s1c_scheduler_start_delay_seconds",
+          "How long after its due time each scheduled task (a stream's poll cycle, a token "
+          "check) started: the time it waited while the scheduler's thread did other work.",
+          {}, {0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300})) {}
 
 CountingTransport::CountingTransport(std::unique_ptr<http::HttpTransport> inner,
                                      obs::CounterFamily& requests, std::string console)

@@ -45,6 +45,7 @@ struct CollectorMetrics {
   obs::GaugeFamily& stream_up;               // {console,stream}
   obs::GaugeFamily& token_expiry;            // {console}
   obs::GaugeFamily& poll_interval;           // {console,stream}
+  obs::HistogramFamily& task_start_delay;    // {}
 };
 
 // Counts each request by outcome into `requests` {console, code}: the HTTP

@@ -187,6 +187,9 @@ int RunDaemon(const RunOptions& options, StopSource stop, HangupRelay& hangup) {
   }
   // The transfers run on the scheduler's thread, beside the fibers that wait for them.
   sched::Scheduler scheduler(runtime.clock(), runtime.io_loop());
+  scheduler.OnStartDelay([&delays = metrics.task_start_delay](auto delay) {
+    delays.Observe({}, std::chrono::duration<double>(delay).count());
+  });
   size_t stream_index = 0;
   size_t console_index = 0;
 

@@ -158,6 +158,9 @@ TEST_F(MetricsTest, CountersRiseAndHealthFollowsTokenRevocation) {
             1.7e9);
   EXPECT_EQ(first.types.at("s1c_events_forwarded_total"), "counter");
   EXPECT_EQ(first.types.at("s1c_checkpoint_lag_seconds"), "gauge");
+  // Each task's start is timed: at least both streams' first cycles and the token check.
+  EXPECT_EQ(first.types.at("s1c_scheduler_start_delay_seconds"), "histogram");
+  EXPECT_GE(first.Sum("s1c_scheduler_start_delay_seconds_count"), 3.0);
   // 2030-01-01T00:00:00Z, from users/api-token-details.
   EXPECT_EQ(first.Value("s1c_api_token_expiry_timestamp_seconds", {{"console", "lab"}}),
             1893456000.0);
