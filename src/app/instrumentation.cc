@@ -81,7 +81,7 @@ CollectorMetrics::CollectorMetrics(obs::MetricsRegistry& r)
                                "The stream's poll_interval_seconds from the config.",
                                kConsoleStream)),
       // One thread runs every stream's work (docs/architecture.md, "Fibers"):
-      // delays that last mean it is saturated (docs/operations.md, "Sizing").
+      // delays that last mean it is saturated (docs/kubernetes.md, "Sizing").
       task_start_delay(r.AddHistogram(
           "s1c_scheduler_start_delay_seconds",
           "How long after its due time each scheduled task (a stream's poll cycle, a token "

@@ -72,7 +72,7 @@ void Scheduler::RunTask(const Entry& entry, const StopToken& stop) {
 }
 
 std::optional<std::string> Scheduler::RunDueTask(const StopToken& stop) {
-  Entry entry;
+  Entry entry{};
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (queue_.empty() || queue_.top().due > clock_.MonotonicNow()) return std::nullopt;
