@@ -10,6 +10,7 @@
 #include <netinet/in.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 #include <sys/socket.h>
@@ -652,6 +653,49 @@ TEST_F(CurlTransportTlsTest, RecordsBufferedByTlsAreReadWithoutWaitingForTheSock
     EXPECT_TRUE(reply->body == large_body_)
         << "request " << i << ": " << reply->body.size() << " bytes";
   }
+}
+
+// What a client offered in its TLS handshake (ALPN), recorded by a server
+// that, like most consoles' and intakes' load balancers, picks HTTP/2 when
+// it is offered.
+struct AlpnOffers {
+  std::mutex mu;
+  std::vector<std::string> offered;
+
+  static int Select(SSL*, const unsigned char** out, unsigned char* outlen, const unsigned char* in,
+                    unsigned int inlen, void* arg) {
+    auto* self = static_cast<AlpnOffers*>(arg);
+    const unsigned char* chosen = nullptr;
+    std::lock_guard<std::mutex> lock(self->mu);
+    for (unsigned int i = 0; i < inlen && i + 1 + in[i] <= inlen; i += 1u + in[i]) {
+      const std::string name(reinterpret_cast<const char*>(in + i + 1), in[i]);
+      self->offered.push_back(name);
+      if (name == "h2" || (name == "http/1.1" && chosen == nullptr)) chosen = in + i;
+    }
+    if (chosen == nullptr) return SSL_TLSEXT_ERR_NOACK;
+    *outlen = chosen[0];
+    *out = chosen + 1;
+    return SSL_TLSEXT_ERR_OK;
+  }
+};
+
+// HTTP/2 costs the collector about a third more CPU per event than
+// HTTP/1.1 (docs/architecture.md, "Connections"), and the tests' doubles
+// speak only HTTP/1.1: the client never offers h2, so a server that would
+// pick it answers over HTTP/1.1.
+TEST_F(CurlTransportTlsTest, OffersOnlyHttp11EvenToAServerThatPrefersHttp2) {
+  AlpnOffers alpn;
+  SSL_CTX_set_alpn_select_cb(server_->ssl_context(), &AlpnOffers::Select, &alpn);
+  CurlOptions options;
+  options.ca_file = ca_file_.string();
+  auto t = MakeCurlTransport(options, StopToken());
+  Request r;
+  r.url = Url();
+  auto reply = t->Send(r);
+  ASSERT_TRUE(reply.ok()) << reply.status().ToString();
+  EXPECT_EQ(reply->body, "secure");
+  std::lock_guard<std::mutex> lock(alpn.mu);
+  EXPECT_EQ(alpn.offered, std::vector<std::string>{"http/1.1"});
 }
 
 TEST_F(CurlTransportTlsTest, MissingCaFileNamesTheOption) {
