@@ -596,6 +596,14 @@ class CurlTransportTlsTest : public ::testing::Test {
   std::string Url(const std::string& path = "/tls") const {
     return "https://127.0.0.1:" + std::to_string(serving_->port()) + path;
   }
+  // GET /tls by a transport that trusts the test certificate.
+  Result<Response> GetTrusted() const {
+    CurlOptions options;
+    options.ca_file = ca_file_.string();
+    Request r;
+    r.url = Url();
+    return MakeCurlTransport(options, StopToken())->Send(r);
+  }
 
   std::filesystem::path dir_;
   std::filesystem::path ca_file_;
@@ -624,12 +632,7 @@ TEST_F(CurlTransportTlsTest, UntrustedCertificateFailsClearly) {
 }
 
 TEST_F(CurlTransportTlsTest, PrivateCaFileIsTrusted) {
-  CurlOptions options;
-  options.ca_file = ca_file_.string();
-  auto t = MakeCurlTransport(options, StopToken());
-  Request r;
-  r.url = Url();
-  auto reply = t->Send(r);
+  auto reply = GetTrusted();
   ASSERT_TRUE(reply.ok()) << reply.status().ToString();
   EXPECT_EQ(reply->body, "secure");
 }
@@ -686,12 +689,7 @@ struct AlpnOffers {
 TEST_F(CurlTransportTlsTest, OffersOnlyHttp11EvenToAServerThatPrefersHttp2) {
   AlpnOffers alpn;
   SSL_CTX_set_alpn_select_cb(server_->ssl_context(), &AlpnOffers::Select, &alpn);
-  CurlOptions options;
-  options.ca_file = ca_file_.string();
-  auto t = MakeCurlTransport(options, StopToken());
-  Request r;
-  r.url = Url();
-  auto reply = t->Send(r);
+  auto reply = GetTrusted();
   ASSERT_TRUE(reply.ok()) << reply.status().ToString();
   EXPECT_EQ(reply->body, "secure");
   std::lock_guard<std::mutex> lock(alpn.mu);
